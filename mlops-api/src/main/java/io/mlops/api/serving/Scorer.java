@@ -1,0 +1,49 @@
+package io.mlops.api.serving;
+
+import io.mlops.api.registry.ModelVersion;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Scores rows with one loaded model version, in-process.
+ *
+ * <pre>{@code
+ * try (Scorer scorer = mlops.scorer("models:/bank-term-deposit@champion")) {
+ *     Prediction p = scorer.score(Map.of("age", 41.0, "job", "admin.", "marital", "married"));
+ *     double pYes = p.probability("yes");
+ * }
+ * }</pre>
+ *
+ * <h2>Rows</h2>
+ * A row maps feature names to values. For a model with one input per feature, the names are the
+ * input names; numeric inputs take any {@link Number}, string inputs take {@link String}. For a
+ * model with one {@code [N, F]} input, the row either names the input with an array of F numbers,
+ * or names each of the F features when the model lists them. A missing, unknown or mistyped
+ * feature, NaN under {@link NanPolicy#REJECT}, and a batch above the configured maximum raise
+ * {@link io.mlops.api.InvalidArgumentException} naming the feature and what was expected.
+ *
+ * <p>Thread-safe: share one scorer across threads. Close it to release native memory.
+ */
+public interface Scorer extends AutoCloseable {
+
+    /** The version being served. */
+    ModelVersion version();
+
+    /** Scores one row. */
+    Prediction score(Map<String, ?> row);
+
+    /** Scores many rows in one call of the runtime; results are in row order. */
+    List<Prediction> scoreBatch(List<? extends Map<String, ?>> rows);
+
+    /**
+     * Runs the model on whole input tensors, for models whose inputs are not rows of features
+     * (for example a lookup table and its indices). Inputs are Java arrays of the input's element
+     * type whose nesting depth is the tensor's rank ({@code float[][]} for {@code [N, F]}), or a
+     * boxed scalar for rank 0. Outputs come back the same way by output name; a sequence of maps
+     * comes back as a {@code List<Map<?, ?>>}.
+     */
+    Map<String, Object> scoreTensors(Map<String, ?> inputs);
+
+    @Override
+    void close();
+}

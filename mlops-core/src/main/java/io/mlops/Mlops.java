@@ -1,0 +1,164 @@
+package io.mlops;
+
+import io.mlops.api.ModelUri;
+import io.mlops.api.Principal;
+import io.mlops.api.artifact.ArtifactStore;
+import io.mlops.api.registry.Registry;
+import io.mlops.api.serving.Scorer;
+import io.mlops.api.serving.ScorerOptions;
+import io.mlops.api.spi.MetadataStore;
+import io.mlops.api.tracking.Tracking;
+import io.mlops.core.internal.DefaultMlops;
+import io.mlops.core.internal.MlopsSettings;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Map;
+
+/**
+ * The entry point: tracking, registry, artifacts and scoring over one metadata store and one
+ * artifact store.
+ *
+ * <pre>{@code
+ * try (Mlops mlops = Mlops.local()) {                       // H2 + files under ~/.mlops
+ *     try (ActiveRun run = mlops.tracking().startRun("credit-risk")) {
+ *         run.logParam("trainer", "lr").logMetric("auc", 0.81);
+ *         run.finish();
+ *     }
+ *     try (Scorer scorer = mlops.scorer("models:/credit-risk@champion")) {
+ *         Prediction p = scorer.score(Map.of("age", 41.0, "job", "admin."));
+ *     }
+ * }
+ *
+ * // production: PostgreSQL + S3, chosen by URI
+ * Mlops prod = Mlops.builder()
+ *         .metadata("jdbc:postgresql://db:5432/mlops", Map.of("user", "mlops", "password", secret))
+ *         .artifacts("s3://bank-models/mlops")
+ *         .principal(Principal.of("svc-credit-risk"))
+ *         .build();
+ * }</pre>
+ *
+ * <p>Thread-safe. Close it to release database connections and loaded models.
+ */
+public interface Mlops extends AutoCloseable {
+
+    /** System property naming the folder {@link #local()} uses. */
+    String HOME_PROPERTY = "mlops.home";
+    /** Environment variable naming the folder {@link #local()} uses, when the property is unset. */
+    String HOME_ENVIRONMENT = "MLOPS_HOME";
+
+    Tracking tracking();
+
+    Registry registry();
+
+    ArtifactStore artifacts();
+
+    /** The principal every operation is recorded as. */
+    Principal principal();
+
+    /**
+     * Loads the model version a URI names, after checking the artifact's bytes against the
+     * sha256 recorded when the version was registered.
+     *
+     * @throws io.mlops.api.IntegrityException if the bytes differ
+     */
+    Scorer scorer(ModelUri uri, ScorerOptions options);
+
+    default Scorer scorer(String uri) {
+        return scorer(ModelUri.parse(uri), ScorerOptions.DEFAULTS);
+    }
+
+    @Override
+    void close();
+
+    /**
+     * The embedded default: an H2 database file and an artifact folder under the folder named by
+     * system property {@value #HOME_PROPERTY}, else environment variable {@value #HOME_ENVIRONMENT},
+     * else {@code ~/.mlops}. Needs {@code mlops-jdbc} on the class path.
+     */
+    static Mlops local() {
+        return local(MlopsSettings.defaultHome());
+    }
+
+    /** The embedded default rooted at {@code home}: {@code home/metadata} (H2) and {@code home/artifacts}. */
+    static Mlops local(Path home) {
+        return builder().local(home).build();
+    }
+
+    /** Everything in memory: for tests and throw-away exploration. */
+    static Mlops inMemory() {
+        return builder().metadata("mem:").artifacts("mem:").build();
+    }
+
+    static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Configures an {@link Mlops}. Each store is set once, either as an instance or as a URI
+     * resolved through {@link java.util.ServiceLoader}; setting one twice fails immediately.
+     * Not thread-safe.
+     */
+    final class Builder {
+        private final MlopsSettings.Draft draft = new MlopsSettings.Draft();
+
+        private Builder() {
+        }
+
+        /** A metadata store by URI: {@code jdbc:h2:…}, {@code jdbc:postgresql:…} or {@code mem:}. */
+        public Builder metadata(String uri) {
+            return metadata(uri, Map.of());
+        }
+
+        /** A metadata store by URI with provider options such as {@code user} and {@code password}. */
+        public Builder metadata(String uri, Map<String, String> options) {
+            draft.metadataUri(uri, options);
+            return this;
+        }
+
+        public Builder metadata(MetadataStore store) {
+            draft.metadataStore(store);
+            return this;
+        }
+
+        /** An artifact store by URI: {@code file:…}, {@code s3://bucket/prefix} or {@code mem:}. */
+        public Builder artifacts(String uri) {
+            return artifacts(uri, Map.of());
+        }
+
+        public Builder artifacts(String uri, Map<String, String> options) {
+            draft.artifactUri(uri, options);
+            return this;
+        }
+
+        public Builder artifacts(ArtifactStore store) {
+            draft.artifactStore(store);
+            return this;
+        }
+
+        /** Both stores of the embedded default under {@code home}. */
+        public Builder local(Path home) {
+            draft.local(home);
+            return this;
+        }
+
+        /** Who operations are recorded as; default {@link Principal#currentUser()}. */
+        public Builder principal(Principal principal) {
+            draft.principal(principal);
+            return this;
+        }
+
+        /** The time source; default {@link Clock#systemUTC()}. Tests inject a fixed clock. */
+        public Builder clock(Clock clock) {
+            draft.clock(clock);
+            return this;
+        }
+
+        /**
+         * Validates the whole configuration (reporting every problem at once), opens the stores
+         * and logs the configuration once with secrets masked.
+         */
+        public Mlops build() {
+            return DefaultMlops.open(draft.freeze());
+        }
+    }
+}

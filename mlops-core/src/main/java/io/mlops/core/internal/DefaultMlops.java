@@ -1,0 +1,144 @@
+package io.mlops.core.internal;
+
+import io.mlops.Mlops;
+import io.mlops.api.IntegrityException;
+import io.mlops.api.InvalidArgumentException;
+import io.mlops.api.MlopsException;
+import io.mlops.api.ModelUri;
+import io.mlops.api.Principal;
+import io.mlops.api.artifact.ArtifactStore;
+import io.mlops.api.registry.ModelVersion;
+import io.mlops.api.registry.Registry;
+import io.mlops.api.serving.Scorer;
+import io.mlops.api.serving.ScorerOptions;
+import io.mlops.api.spi.MetadataStore;
+import io.mlops.api.spi.ModelFlavor;
+import io.mlops.api.tracking.Tracking;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Wires the stores to the core's tracking, registry and serving logic. */
+public final class DefaultMlops implements Mlops {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Mlops.class);
+
+    private final MlopsSettings settings;
+    private final MetadataStore metadata;
+    private final ArtifactStore artifacts;
+    private final DefaultTracking tracking;
+    private final DefaultRegistry registry;
+
+    private DefaultMlops(MlopsSettings settings, MetadataStore metadata, ArtifactStore artifacts) {
+        this.settings = settings;
+        this.metadata = metadata;
+        this.artifacts = artifacts;
+        this.tracking = new DefaultTracking(metadata, artifacts, settings.principal(), settings.clock());
+        this.registry = new DefaultRegistry(metadata, artifacts, settings.principal(), settings.clock());
+    }
+
+    public static Mlops open(MlopsSettings settings) {
+        MetadataStore metadata = settings.metadataStore() != null ? settings.metadataStore()
+                : Providers.metadataProviderFor(settings.metadataUri()).open(settings.metadataUri(), settings.metadataOptions());
+        ArtifactStore artifacts;
+        try {
+            artifacts = settings.artifactStore() != null ? settings.artifactStore()
+                    : Providers.artifactProviderFor(settings.artifactUri()).open(settings.artifactUri(), settings.artifactOptions());
+        } catch (RuntimeException e) {
+            closeQuietly(metadata, e);
+            throw e;
+        }
+        LOG.info("MLOps SDK started: {}", settings.describe());
+        return new DefaultMlops(settings, metadata, artifacts);
+    }
+
+    @Override
+    public Tracking tracking() {
+        return tracking;
+    }
+
+    @Override
+    public Registry registry() {
+        return registry;
+    }
+
+    @Override
+    public ArtifactStore artifacts() {
+        return artifacts;
+    }
+
+    @Override
+    public Principal principal() {
+        return settings.principal();
+    }
+
+    @Override
+    public Scorer scorer(ModelUri uri, ScorerOptions options) {
+        Objects.requireNonNull(options, "options");
+        ModelVersion version = registry.resolve(uri);
+        ModelFlavor flavor = Providers.flavor(version.flavor()).orElseThrow(() -> new InvalidArgumentException(
+                "model " + version.uri() + " has flavor '" + version.flavor() + "' but no such flavor is on the class path"
+                        + " (found " + Providers.flavors().stream().map(ModelFlavor::name).toList() + "); add mlops-"
+                        + version.flavor()));
+        byte[] bytes = verifiedBytes(version);
+        LOG.debug("loading {} ({} bytes, sha256 {}) as {}", version.uri(), bytes.length, version.sha256(), flavor.name());
+        return flavor.load(version, bytes, options);
+    }
+
+    /**
+     * Reads a version's artifact in full, checking it twice: against the store's own record while
+     * reading, then against the digest the registry pinned at registration, so that replacing both
+     * the bytes and the store's record is still caught.
+     */
+    byte[] verifiedBytes(ModelVersion version) {
+        byte[] bytes;
+        try (InputStream in = artifacts.open(version.artifactKey())) {
+            bytes = in.readAllBytes();
+        } catch (IOException e) {
+            throw new MlopsException("cannot read artifact '" + version.artifactKey() + "' of " + version.uri() + ": " + e, e);
+        }
+        String actual = Digests.sha256Hex(bytes);
+        if (!actual.equals(version.sha256())) {
+            throw new IntegrityException("model " + version.uri() + " was registered with sha256 " + version.sha256()
+                    + " but artifact '" + version.artifactKey() + "' now has sha256 " + actual + "; refusing to load it");
+        }
+        return bytes;
+    }
+
+    @Override
+    public void close() {
+        RuntimeException failure = null;
+        try {
+            metadata.close();
+        } catch (RuntimeException e) {
+            failure = e;
+        }
+        try {
+            artifacts.close();
+        } catch (Exception e) {
+            if (failure == null) {
+                failure = e instanceof RuntimeException r ? r : new MlopsException("cannot close artifact store", e);
+            } else {
+                failure.addSuppressed(e);
+            }
+        }
+        if (failure != null) {
+            throw failure;
+        }
+    }
+
+    private static void closeQuietly(AutoCloseable resource, Throwable primary) {
+        try {
+            resource.close();
+        } catch (Exception e) {
+            primary.addSuppressed(e);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Mlops[" + settings.describe() + "]";
+    }
+}

@@ -1,0 +1,169 @@
+package io.mlops.core.internal;
+
+import io.mlops.api.AlreadyExistsException;
+import io.mlops.api.InvalidArgumentException;
+import io.mlops.api.MlopsException;
+import io.mlops.api.NotFoundException;
+import io.mlops.api.Principal;
+import io.mlops.api.artifact.ArtifactStore;
+import io.mlops.api.artifact.StoredObject;
+import io.mlops.api.spi.TrackingStore;
+import io.mlops.api.tracking.ActiveRun;
+import io.mlops.api.tracking.Experiment;
+import io.mlops.api.tracking.Metric;
+import io.mlops.api.tracking.Run;
+import io.mlops.api.tracking.RunBody;
+import io.mlops.api.tracking.RunSpec;
+import io.mlops.api.tracking.RunStatus;
+import io.mlops.api.tracking.Tracking;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+/** The rules of tracking over any {@link TrackingStore}. */
+final class DefaultTracking implements Tracking {
+
+    /** Tag recording why a run ended FAILED or KILLED. */
+    static final String END_REASON_TAG = "mlops.end_reason";
+
+    final TrackingStore store;
+    final ArtifactStore artifacts;
+    final Principal principal;
+    final Clock clock;
+
+    DefaultTracking(TrackingStore store, ArtifactStore artifacts, Principal principal, Clock clock) {
+        this.store = store;
+        this.artifacts = artifacts;
+        this.principal = principal;
+        this.clock = clock;
+    }
+
+    @Override
+    public Experiment getOrCreateExperiment(String name) {
+        Validation.experimentName(name);
+        Optional<Experiment> existing = store.findExperimentByName(name);
+        if (existing.isPresent()) {
+            return existing.get();
+        }
+        try {
+            return store.createExperiment(Ids.newId(), name, Map.of(), clock.millis());
+        } catch (AlreadyExistsException lostTheRace) {
+            return store.findExperimentByName(name).orElseThrow(() -> lostTheRace);
+        }
+    }
+
+    @Override
+    public Experiment createExperiment(String name, Map<String, String> tags) {
+        Validation.experimentName(name);
+        Validation.tags(Objects.requireNonNull(tags, "tags"));
+        return store.createExperiment(Ids.newId(), name, tags, clock.millis());
+    }
+
+    @Override
+    public Experiment getExperiment(String experimentId) {
+        Objects.requireNonNull(experimentId, "experiment id");
+        return store.findExperimentById(experimentId)
+                .orElseThrow(() -> new NotFoundException("experiment with id '" + experimentId + "' does not exist"));
+    }
+
+    @Override
+    public Experiment getExperimentByName(String name) {
+        return findExperimentByName(name).orElseThrow(() -> new NotFoundException("experiment '" + name
+                + "' does not exist; existing experiments: " + store.listExperiments().stream().map(Experiment::name).toList()));
+    }
+
+    @Override
+    public Optional<Experiment> findExperimentByName(String name) {
+        return store.findExperimentByName(Validation.experimentName(name));
+    }
+
+    @Override
+    public List<Experiment> listExperiments() {
+        return store.listExperiments();
+    }
+
+    @Override
+    public void setExperimentTag(String experimentId, String key, String value) {
+        Validation.tagValue(Validation.key("tag", key), value);
+        store.setExperimentTag(Objects.requireNonNull(experimentId, "experiment id"), key, value);
+    }
+
+    @Override
+    public ActiveRun startRun(String experimentName) {
+        return startRun(RunSpec.builder(experimentName).build());
+    }
+
+    @Override
+    public ActiveRun startRun(RunSpec spec) {
+        Objects.requireNonNull(spec, "run spec");
+        Validation.runName(spec.name());
+        Validation.tags(spec.tags());
+        Experiment experiment = getOrCreateExperiment(spec.experimentName());
+        if (spec.parentRunId().isPresent()) {
+            Run parent = getRun(spec.parentRunId().get());
+            if (!parent.experimentId().equals(experiment.id())) {
+                throw new InvalidArgumentException("parent run '" + parent.id() + "' belongs to experiment '"
+                        + parent.experimentId() + "', not to '" + experiment.name() + "' (" + experiment.id()
+                        + "); a nested run must be in its parent's experiment");
+            }
+        }
+        String id = Ids.newId();
+        String name = spec.name().isEmpty() ? "run-" + id.substring(0, 8) : spec.name();
+        Run run = new Run(id, experiment.id(), name, spec.parentRunId(), RunStatus.RUNNING, clock.millis(),
+                OptionalLong.empty(), principal.name(), Map.of(), spec.tags(), Map.of(), List.of());
+        store.createRun(run);
+        return new DefaultActiveRun(this, run);
+    }
+
+    @Override
+    public <T> T run(RunSpec spec, RunBody<T> body) {
+        Objects.requireNonNull(body, "body");
+        ActiveRun run = startRun(spec);
+        T result;
+        try {
+            result = body.apply(run);
+        } catch (Exception | Error e) {
+            ((DefaultActiveRun) run).failWith(e);
+            if (e instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            if (e instanceof Error error) {
+                throw error;
+            }
+            throw new MlopsException("run '" + run.id() + "' failed: " + e, e);
+        }
+        run.finish();
+        return result;
+    }
+
+    @Override
+    public Run getRun(String runId) {
+        Objects.requireNonNull(runId, "run id");
+        return store.findRun(runId).orElseThrow(() -> new NotFoundException("run '" + runId + "' does not exist"));
+    }
+
+    @Override
+    public List<Run> listRuns(String experimentId) {
+        getExperiment(experimentId);
+        return store.listRuns(experimentId);
+    }
+
+    @Override
+    public List<Metric> getMetricHistory(String runId, String key) {
+        getRun(runId);
+        return store.metricHistory(runId, Validation.key("metric", key));
+    }
+
+    @Override
+    public List<StoredObject> listArtifacts(String runId) {
+        getRun(runId);
+        return artifacts.list(artifactPrefix(runId));
+    }
+
+    static String artifactPrefix(String runId) {
+        return "runs/" + runId + "/";
+    }
+}

@@ -1,0 +1,158 @@
+package io.mlops.core.internal;
+
+import io.mlops.api.InvalidArgumentException;
+import io.mlops.api.Principal;
+import io.mlops.api.artifact.ArtifactStore;
+import io.mlops.api.spi.MetadataStore;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * The validated, frozen configuration of an {@code Mlops} instance, and the mutable draft the
+ * builder fills in.
+ */
+public record MlopsSettings(
+        String metadataUri,
+        Map<String, String> metadataOptions,
+        MetadataStore metadataStore,
+        String artifactUri,
+        Map<String, String> artifactOptions,
+        ArtifactStore artifactStore,
+        Principal principal,
+        Clock clock) {
+
+    private static final Set<String> SECRET_OPTIONS = Set.of("password", "secret", "secretkey", "secret_key", "token", "key");
+
+    /** Folder of the embedded default, see {@code Mlops.local()}. */
+    public static Path defaultHome() {
+        String property = System.getProperty("mlops.home");
+        if (property != null && !property.isBlank()) {
+            return Path.of(property);
+        }
+        String env = System.getenv("MLOPS_HOME");
+        if (env != null && !env.isBlank()) {
+            return Path.of(env);
+        }
+        return Path.of(System.getProperty("user.home"), ".mlops");
+    }
+
+    /** The H2 URL of the embedded database under {@code home}. AUTO_SERVER lets JShell and an app share it. */
+    public static String localMetadataUri(Path home) {
+        return "jdbc:h2:file:" + home.toAbsolutePath().resolve("metadata").resolve("mlops") + ";AUTO_SERVER=TRUE";
+    }
+
+    public static String localArtifactUri(Path home) {
+        return home.toAbsolutePath().resolve("artifacts").toUri().toString();
+    }
+
+    /** One line for the log, with every secret-looking option masked. */
+    public String describe() {
+        return "metadata=" + (metadataStore != null ? metadataStore.description() : metadataUri + masked(metadataOptions))
+                + ", artifacts=" + (artifactStore != null ? artifactStore.location() : artifactUri + masked(artifactOptions))
+                + ", principal=" + principal.name() + ", clock=" + clock;
+    }
+
+    private static String masked(Map<String, String> options) {
+        if (options.isEmpty()) {
+            return "";
+        }
+        Map<String, String> shown = new LinkedHashMap<>();
+        options.forEach((k, v) -> shown.put(k, SECRET_OPTIONS.contains(k.toLowerCase(java.util.Locale.ROOT)) ? "****" : v));
+        return " " + shown;
+    }
+
+    /** Collected by the builder; checked as a whole by {@link #freeze()}. */
+    public static final class Draft {
+        private final List<String> problems = new ArrayList<>();
+        private String metadataUri;
+        private Map<String, String> metadataOptions = Map.of();
+        private MetadataStore metadataStore;
+        private String artifactUri;
+        private Map<String, String> artifactOptions = Map.of();
+        private ArtifactStore artifactStore;
+        private Principal principal;
+        private Clock clock;
+
+        public void metadataUri(String uri, Map<String, String> options) {
+            Objects.requireNonNull(uri, "metadata uri");
+            checkMetadataUnset("metadata(\"" + uri + "\")");
+            metadataUri = uri;
+            metadataOptions = Map.copyOf(options);
+        }
+
+        public void metadataStore(MetadataStore store) {
+            Objects.requireNonNull(store, "metadata store");
+            checkMetadataUnset("metadata(" + store.description() + ")");
+            metadataStore = store;
+        }
+
+        public void artifactUri(String uri, Map<String, String> options) {
+            Objects.requireNonNull(uri, "artifact uri");
+            checkArtifactsUnset("artifacts(\"" + uri + "\")");
+            artifactUri = uri;
+            artifactOptions = Map.copyOf(options);
+        }
+
+        public void artifactStore(ArtifactStore store) {
+            Objects.requireNonNull(store, "artifact store");
+            checkArtifactsUnset("artifacts(" + store.location() + ")");
+            artifactStore = store;
+        }
+
+        public void local(Path home) {
+            Objects.requireNonNull(home, "home");
+            metadataUri(localMetadataUri(home), Map.of());
+            artifactUri(localArtifactUri(home), Map.of());
+        }
+
+        public void principal(Principal principal) {
+            if (this.principal != null) {
+                throw new IllegalStateException("principal is already set to '" + this.principal.name()
+                        + "'; set it once");
+            }
+            this.principal = Objects.requireNonNull(principal, "principal");
+        }
+
+        public void clock(Clock clock) {
+            if (this.clock != null) {
+                throw new IllegalStateException("clock is already set to " + this.clock + "; set it once");
+            }
+            this.clock = Objects.requireNonNull(clock, "clock");
+        }
+
+        private void checkMetadataUnset(String attempt) {
+            if (metadataUri != null || metadataStore != null) {
+                throw new IllegalStateException(attempt + " conflicts with the metadata store already set ("
+                        + (metadataStore != null ? metadataStore.description() : metadataUri) + "); set it once");
+            }
+        }
+
+        private void checkArtifactsUnset(String attempt) {
+            if (artifactUri != null || artifactStore != null) {
+                throw new IllegalStateException(attempt + " conflicts with the artifact store already set ("
+                        + (artifactStore != null ? artifactStore.location() : artifactUri) + "); set it once");
+            }
+        }
+
+        public MlopsSettings freeze() {
+            List<String> all = new ArrayList<>(problems);
+            if (metadataUri == null && metadataStore == null) {
+                all.add("no metadata store: call metadata(\"jdbc:…\"), metadata(\"mem:\") or local(path)");
+            }
+            if (artifactUri == null && artifactStore == null) {
+                all.add("no artifact store: call artifacts(\"file:…\"), artifacts(\"s3://…\"), artifacts(\"mem:\") or local(path)");
+            }
+            if (!all.isEmpty()) {
+                throw new InvalidArgumentException("invalid Mlops configuration: " + String.join("; ", all));
+            }
+            return new MlopsSettings(metadataUri, metadataOptions, metadataStore, artifactUri, artifactOptions, artifactStore,
+                    principal != null ? principal : Principal.currentUser(), clock != null ? clock : Clock.systemUTC());
+        }
+    }
+}

@@ -1,0 +1,86 @@
+package io.mlops.core.internal;
+
+import io.mlops.api.IntegrityException;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.security.MessageDigest;
+
+/**
+ * Passes bytes through while hashing them, and at end of stream compares digest and length with
+ * what was recorded, raising {@link IntegrityException} on a mismatch. A caller that reads to the
+ * end therefore never silently accepts altered content.
+ */
+public final class VerifyingInputStream extends FilterInputStream {
+
+    private final String key;
+    private final String expectedSha256;
+    private final long expectedSize;
+    private final MessageDigest digest = Digests.sha256();
+    private long count;
+    private boolean verified;
+
+    public VerifyingInputStream(InputStream in, String key, String expectedSha256, long expectedSize) {
+        super(in);
+        this.key = key;
+        this.expectedSha256 = expectedSha256;
+        this.expectedSize = expectedSize;
+    }
+
+    @Override
+    public int read() throws IOException {
+        int b = super.read();
+        if (b < 0) {
+            verify();
+        } else {
+            digest.update((byte) b);
+            count++;
+        }
+        return b;
+    }
+
+    @Override
+    public int read(byte[] buffer, int offset, int length) throws IOException {
+        int n = super.read(buffer, offset, length);
+        if (n < 0) {
+            verify();
+        } else {
+            digest.update(buffer, offset, n);
+            count += n;
+        }
+        return n;
+    }
+
+    @Override
+    public long skip(long n) throws IOException {
+        // Skipped bytes must still be hashed, or verification would be meaningless.
+        byte[] scratch = new byte[8192];
+        long skipped = 0;
+        while (skipped < n) {
+            int r = read(scratch, 0, (int) Math.min(scratch.length, n - skipped));
+            if (r < 0) {
+                break;
+            }
+            skipped += r;
+        }
+        return skipped;
+    }
+
+    @Override
+    public boolean markSupported() {
+        return false;
+    }
+
+    private void verify() {
+        if (verified) {
+            return;
+        }
+        verified = true;
+        String actual = Digests.hex(digest);
+        if (count != expectedSize || !actual.equals(expectedSha256)) {
+            throw new IntegrityException("artifact '" + key + "' does not match its recorded digest: expected sha256 "
+                    + expectedSha256 + " and " + expectedSize + " bytes, read sha256 " + actual + " and " + count
+                    + " bytes; the stored bytes were altered or damaged");
+        }
+    }
+}

@@ -1,0 +1,303 @@
+package io.mlops.stores;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.mlops.api.AlreadyExistsException;
+import io.mlops.api.IntegrityException;
+import io.mlops.api.MlopsException;
+import io.mlops.api.NotFoundException;
+import io.mlops.api.StoreUnavailableException;
+import io.mlops.api.artifact.StoredObject;
+import io.mlops.core.internal.ArtifactKeys;
+import io.mlops.core.internal.BaseArtifactStore;
+import io.mlops.core.internal.Digests;
+import io.mlops.core.internal.StoredFormats;
+import io.mlops.core.internal.VerifyingInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.channels.FileChannel;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.security.DigestOutputStream;
+import java.security.MessageDigest;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Stream;
+
+/**
+ * Artifacts as plain files in a local folder, for a laptop, a shared network drive or tests.
+ *
+ * <pre>{@code
+ * ArtifactStore store = LocalArtifactStore.open(Path.of("/var/mlops/artifacts"));
+ * StoredObject model = store.put("runs/" + runId + "/model.onnx", Path.of("model.onnx"));
+ * }</pre>
+ *
+ * <h2>Layout</h2>
+ * The bytes of key {@code a/b.onnx} are the file {@code <root>/a/b.onnx}, so the folder can be
+ * browsed directly. Its digest record is {@code <root>/.mlops/meta/a/b.onnx.json} (format
+ * version 1: sha256, size, creation time). An object exists exactly when its record exists.
+ *
+ * <h2>Atomicity</h2>
+ * Content is written to a temporary file in the store, flushed to disk, then moved into place,
+ * and only then is the digest record moved into place, each with an atomic rename. A crash at
+ * any point leaves either the previous state or the complete object; leftover temporary files
+ * are invisible and cleaned up when the store is next opened.
+ *
+ * <p>Thread-safe within one JVM. Several processes may share the folder for reading and for
+ * writing different keys.
+ */
+public final class LocalArtifactStore extends BaseArtifactStore {
+
+    private static final String META_SUFFIX = ".json";
+    private static final long LEFTOVER_AGE_MILLIS = 24L * 60 * 60 * 1000;
+
+    private final Path root;
+    private final Path metaRoot;
+    private final Path tmpRoot;
+    private final Clock clock;
+    private final ConcurrentHashMap<String, Object> keyLocks = new ConcurrentHashMap<>();
+
+    private LocalArtifactStore(Path root, Clock clock) {
+        this.root = root;
+        this.metaRoot = root.resolve(ArtifactKeys.RESERVED).resolve("meta");
+        this.tmpRoot = root.resolve(ArtifactKeys.RESERVED).resolve("tmp");
+        this.clock = clock;
+    }
+
+    /** Opens (creating if needed) a store rooted at {@code root}. */
+    public static LocalArtifactStore open(Path root) {
+        return open(root, Clock.systemUTC());
+    }
+
+    public static LocalArtifactStore open(Path root, Clock clock) {
+        Path absolute = root.toAbsolutePath().normalize();
+        LocalArtifactStore store = new LocalArtifactStore(absolute, clock);
+        try {
+            Files.createDirectories(store.metaRoot);
+            Files.createDirectories(store.tmpRoot);
+            store.removeLeftoverTemporaryFiles();
+        } catch (IOException e) {
+            throw new StoreUnavailableException("cannot create artifact folder '" + absolute + "': " + e, e);
+        }
+        return store;
+    }
+
+    public Path root() {
+        return root;
+    }
+
+    @Override
+    public String location() {
+        return root.toUri().toString();
+    }
+
+    @Override
+    protected StoredObject putValidated(String key, InputStream content) {
+        Path tmp = null;
+        try {
+            tmp = Files.createTempFile(tmpRoot, "put-", ".tmp");
+            MessageDigest digest = Digests.sha256();
+            long size;
+            try (OutputStream out = new DigestOutputStream(Files.newOutputStream(tmp), digest)) {
+                size = content.transferTo(out);
+            }
+            force(tmp);
+            StoredObject candidate = new StoredObject(key, Digests.hex(digest), size, clock.millis());
+            synchronized (keyLocks.computeIfAbsent(key, k -> new Object())) {
+                Optional<StoredObject> existing = stat(key);
+                if (existing.isPresent()) {
+                    if (existing.get().sha256().equals(candidate.sha256())) {
+                        return existing.get();
+                    }
+                    throw new AlreadyExistsException("artifact '" + key + "' already exists with sha256 "
+                            + existing.get().sha256() + "; artifacts are write-once, so different content (sha256 "
+                            + candidate.sha256() + ") needs a new key");
+                }
+                Path target = dataPath(key);
+                createParentFolders(key, target);
+                // Bytes first, record last: without its record the file is not an object, so a
+                // crash between the two renames leaves nothing visible.
+                moveAtomically(tmp, target);
+                tmp = null;
+                writeRecord(candidate);
+                return candidate;
+            }
+        } catch (IOException e) {
+            throw unavailable("store", key, e);
+        } finally {
+            deleteQuietly(tmp);
+        }
+    }
+
+    @Override
+    protected InputStream openValidated(String key) {
+        StoredObject object = stat(key).orElseThrow(() -> new NotFoundException(
+                "artifact '" + key + "' does not exist in " + location()));
+        try {
+            return new VerifyingInputStream(Files.newInputStream(dataPath(key)), key, object.sha256(), object.size());
+        } catch (NoSuchFileException e) {
+            throw new IntegrityException("artifact '" + key + "' is recorded (sha256 " + object.sha256()
+                    + ") but its file '" + dataPath(key) + "' is missing", e);
+        } catch (IOException e) {
+            throw unavailable("open", key, e);
+        }
+    }
+
+    @Override
+    public Optional<StoredObject> stat(String key) {
+        ArtifactKeys.validate(key);
+        Path record = recordPath(key);
+        try {
+            return Optional.of(readRecord(key, Files.readAllBytes(record)));
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        } catch (IOException e) {
+            throw unavailable("read the record of", key, e);
+        }
+    }
+
+    @Override
+    public List<StoredObject> list(String keyPrefix) {
+        ArtifactKeys.validatePrefix(keyPrefix);
+        // Walk only the deepest folder the prefix names, not the whole store.
+        int lastSlash = keyPrefix.lastIndexOf('/');
+        Path start = lastSlash < 0 ? metaRoot : metaRoot.resolve(keyPrefix.substring(0, lastSlash));
+        if (!Files.isDirectory(start)) {
+            return List.of();
+        }
+        List<StoredObject> objects = new ArrayList<>();
+        try (Stream<Path> walk = Files.walk(start)) {
+            for (Path record : (Iterable<Path>) walk.filter(p -> p.toString().endsWith(META_SUFFIX))::iterator) {
+                String relative = metaRoot.relativize(record).toString().replace(record.getFileSystem().getSeparator(), "/");
+                String key = relative.substring(0, relative.length() - META_SUFFIX.length());
+                if (key.startsWith(keyPrefix)) {
+                    try {
+                        objects.add(readRecord(key, Files.readAllBytes(record)));
+                    } catch (NoSuchFileException deletedMeanwhile) {
+                        // deleted by another thread while listing: not part of the answer
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw unavailable("list", keyPrefix, e);
+        }
+        objects.sort(Comparator.comparing(StoredObject::key));
+        return objects;
+    }
+
+    @Override
+    public boolean delete(String key) {
+        ArtifactKeys.validate(key);
+        synchronized (keyLocks.computeIfAbsent(key, k -> new Object())) {
+            try {
+                // Record first, so the object disappears in one step.
+                boolean existed = Files.deleteIfExists(recordPath(key));
+                Files.deleteIfExists(dataPath(key));
+                return existed;
+            } catch (IOException e) {
+                throw unavailable("delete", key, e);
+            }
+        }
+    }
+
+    /** The file holding an object's bytes, for tools that read the folder directly. */
+    public Path dataPath(String key) {
+        return root.resolve(key);
+    }
+
+    private void createParentFolders(String key, Path target) throws IOException {
+        try {
+            Files.createDirectories(target.getParent());
+        } catch (FileAlreadyExistsException e) {
+            throw new AlreadyExistsException("artifact key '" + key + "' cannot be stored: a part of its path, '"
+                    + root.relativize(Path.of(e.getFile())) + "', is already an artifact", e);
+        }
+        if (Files.isDirectory(target)) {
+            throw new AlreadyExistsException("artifact key '" + key + "' cannot be stored: it is a folder of other artifacts");
+        }
+    }
+
+    private Path recordPath(String key) {
+        return metaRoot.resolve(key + META_SUFFIX);
+    }
+
+    private void writeRecord(StoredObject object) throws IOException {
+        ObjectNode record = StoredFormats.mapper().createObjectNode()
+                .put("format", StoredFormats.FORMAT_VERSION)
+                .put("sha256", object.sha256())
+                .put("size", object.size())
+                .put("createdAt", object.createdAt());
+        Path target = recordPath(object.key());
+        Files.createDirectories(target.getParent());
+        Path tmp = Files.createTempFile(tmpRoot, "record-", ".tmp");
+        try {
+            Files.write(tmp, StoredFormats.mapper().writeValueAsBytes(record));
+            force(tmp);
+            moveAtomically(tmp, target);
+            tmp = null;
+        } finally {
+            deleteQuietly(tmp);
+        }
+    }
+
+    private StoredObject readRecord(String key, byte[] json) {
+        try {
+            JsonNode record = StoredFormats.mapper().readTree(json);
+            int format = record.path("format").asInt(-1);
+            if (format != StoredFormats.FORMAT_VERSION) {
+                throw new IntegrityException("digest record of artifact '" + key + "' has format " + format
+                        + "; this release reads format " + StoredFormats.FORMAT_VERSION);
+            }
+            return new StoredObject(key, record.path("sha256").asText(), record.path("size").asLong(), record.path("createdAt").asLong());
+        } catch (IOException e) {
+            throw new IntegrityException("digest record of artifact '" + key + "' is damaged: " + e.getMessage(), e);
+        }
+    }
+
+    private static void moveAtomically(Path from, Path to) throws IOException {
+        try {
+            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException | FileAlreadyExistsException e) {
+            throw new MlopsException("the file system under '" + to.getParent()
+                    + "' cannot rename atomically, which the local artifact store needs", e);
+        }
+    }
+
+    private static void force(Path file) throws IOException {
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
+            channel.force(true);
+        }
+    }
+
+    private void removeLeftoverTemporaryFiles() throws IOException {
+        // Only old files: a younger one may belong to another process writing right now.
+        long cutoff = clock.millis() - LEFTOVER_AGE_MILLIS;
+        try (Stream<Path> leftovers = Files.list(tmpRoot)) {
+            for (Path file : (Iterable<Path>) leftovers::iterator) {
+                if (Files.getLastModifiedTime(file).toMillis() < cutoff) {
+                    deleteQuietly(file);
+                }
+            }
+        }
+    }
+
+    private static void deleteQuietly(Path file) {
+        if (file != null) {
+            try {
+                Files.deleteIfExists(file);
+            } catch (IOException ignored) {
+                // a leftover temporary file is invisible and removed at the next open
+            }
+        }
+    }
+}

@@ -1,0 +1,578 @@
+package io.mlops.onnx;
+
+import ai.onnxruntime.OnnxJavaType;
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import io.mlops.api.InvalidArgumentException;
+import io.mlops.api.registry.DataType;
+import io.mlops.api.registry.ModelSignature;
+import io.mlops.api.registry.TensorSpec;
+import io.mlops.api.registry.ValueKind;
+import io.mlops.api.serving.NanPolicy;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Turns rows of named features into the model's input tensors.
+ *
+ * <p>Two layouts are understood: one input per feature (each {@code [N]} or {@code [N, 1]}), and a
+ * single numeric {@code [N, F]} input whose row is either a vector under the input's name or F
+ * named features listed in the model's {@code features} metadata. Any other model is served only
+ * through whole tensors; {@link #check()} then explains why.
+ *
+ * <p>Values are written straight into direct, native-order buffers that ONNX Runtime reads
+ * without copying. Buffers for small batches are pooled: allocating a direct buffer per call is
+ * what makes {@code createTensor(env, float[][])} slow on the single-row path.
+ */
+final class RowEncoder {
+    /** Batches up to this many rows reuse pooled buffers; larger ones allocate. */
+    static final int POOLED_ROWS = 64;
+    private static final Set<DataType> ROW_TYPES =
+            EnumSet.of(DataType.FLOAT, DataType.DOUBLE, DataType.INT64, DataType.INT32, DataType.STRING, DataType.BOOL);
+    private static final Set<DataType> NUMERIC =
+            EnumSet.of(DataType.FLOAT, DataType.DOUBLE, DataType.INT64, DataType.INT32);
+    private static final int MAX_LISTED = 40;
+
+    /** One model input being filled. */
+    private record Slot(String name, DataType type, int width, boolean rank2) {
+        int elementBytes() {
+            return switch (type) {
+                case DOUBLE, INT64 -> 8;
+                case FLOAT, INT32 -> 4;
+                case BOOL -> 1;
+                default -> 0;
+            };
+        }
+
+        OnnxJavaType javaType() {
+            return switch (type) {
+                case DOUBLE -> OnnxJavaType.DOUBLE;
+                case INT64 -> OnnxJavaType.INT64;
+                case FLOAT -> OnnxJavaType.FLOAT;
+                case INT32 -> OnnxJavaType.INT32;
+                case BOOL -> OnnxJavaType.BOOL;
+                default -> throw new IllegalStateException("no buffer type for " + type);
+            };
+        }
+    }
+
+    /** One named feature: which slot and column it fills. */
+    private record Feature(String name, int slot, int column) {
+    }
+
+    /** Reusable buffers for one batch: a direct buffer per numeric input, an array per string input. */
+    static final class Staging {
+        final int capacityRows;
+        final ByteBuffer[] numbers;
+        final String[][] strings;
+
+        Staging(List<Slot> slots, int capacityRows) {
+            this.capacityRows = capacityRows;
+            this.numbers = new ByteBuffer[slots.size()];
+            this.strings = new String[slots.size()][];
+            for (int i = 0; i < slots.size(); i++) {
+                Slot s = slots.get(i);
+                if (s.type() == DataType.STRING) {
+                    strings[i] = new String[capacityRows * s.width()];
+                } else {
+                    // An [N, F] input with F left open gets its buffer once the first row shows F.
+                    numbers[i] = ByteBuffer.allocateDirect(capacityRows * Math.max(s.width(), 0) * s.elementBytes())
+                            .order(ByteOrder.nativeOrder());
+                }
+            }
+        }
+    }
+
+    private final String unsupported;
+    private final List<Slot> slots;
+    private final List<Feature> features;
+    private final Map<String, Feature> byName;
+    /** In the [N, F] layout, the input name that takes a whole vector; null otherwise. */
+    private final String vectorInput;
+    /** Columns of the [N, F] input; -1 when neither the model nor its metadata says. */
+    private final int width;
+    private final int fixedBatch;
+    private final NanPolicy nanPolicy;
+    private final ArrayBlockingQueue<Staging> pool;
+
+    private RowEncoder(String unsupported, List<Slot> slots, List<Feature> features, String vectorInput, int width,
+            int fixedBatch, NanPolicy nanPolicy) {
+        this.unsupported = unsupported;
+        this.slots = slots;
+        this.features = features;
+        this.byName = new HashMap<>();
+        for (Feature f : features) {
+            byName.put(f.name(), f);
+        }
+        this.vectorInput = vectorInput;
+        this.width = width;
+        this.fixedBatch = fixedBatch;
+        this.nanPolicy = nanPolicy;
+        // Enough for every core to have a batch in flight and one being prepared.
+        this.pool = new ArrayBlockingQueue<>(2 * Runtime.getRuntime().availableProcessors());
+    }
+
+    /**
+     * Works out how rows map onto the model's inputs.
+     *
+     * @throws InvalidArgumentException if the model's {@code features} metadata contradicts its input shape
+     */
+    static RowEncoder plan(ModelSignature signature, NanPolicy nanPolicy) {
+        List<TensorSpec> inputs = signature.inputs();
+        if (inputs.isEmpty()) {
+            return unsupported("the model has no inputs", nanPolicy);
+        }
+        String featuresText = signature.metadata().get("features");
+        List<String> listed = featuresText == null ? null : JsonStringArray.parse("features", featuresText);
+
+        if (inputs.size() == 1 && isMatrix(inputs.get(0), listed != null)) {
+            TensorSpec in = inputs.get(0);
+            long declared = in.shape().get(1);
+            if (listed != null && declared > 0 && listed.size() != declared) {
+                throw new InvalidArgumentException("model metadata 'features' lists " + listed.size()
+                        + " names but input '" + in.name() + "' has " + declared + " columns " + in.shape());
+            }
+            int columns = declared > 0 ? Math.toIntExact(declared) : listed == null ? -1 : listed.size();
+            List<Feature> named = new ArrayList<>();
+            if (listed != null) {
+                for (int c = 0; c < listed.size(); c++) {
+                    named.add(new Feature(listed.get(c), 0, c));
+                }
+                if (named.stream().map(Feature::name).distinct().count() != named.size()) {
+                    throw new InvalidArgumentException("model metadata 'features' names a feature twice: " + listed);
+                }
+            }
+            return new RowEncoder(null, List.of(new Slot(in.name(), in.type(), columns, true)), List.copyOf(named),
+                    in.name(), columns, batchOf(in), nanPolicy);
+        }
+
+        List<Slot> slots = new ArrayList<>();
+        List<Feature> named = new ArrayList<>();
+        int fixed = 0;
+        for (TensorSpec in : inputs) {
+            if (!isPerFeature(in)) {
+                return unsupported("input " + Signatures.describe(in) + " is neither one feature ([N] or [N, 1] of "
+                        + ROW_TYPES + ") nor the only input of shape [N, F]", nanPolicy);
+            }
+            int batch = batchOf(in);
+            if (batch > 0 && fixed > 0 && batch != fixed) {
+                return unsupported("inputs declare different fixed batch sizes " + Signatures.describe(inputs),
+                        nanPolicy);
+            }
+            fixed = Math.max(fixed, batch);
+            named.add(new Feature(in.name(), slots.size(), 0));
+            slots.add(new Slot(in.name(), in.type(), 1, in.shape().size() == 2));
+        }
+        return new RowEncoder(null, List.copyOf(slots), List.copyOf(named), null, 1, fixed, nanPolicy);
+    }
+
+    private static RowEncoder unsupported(String why, NanPolicy nanPolicy) {
+        return new RowEncoder(why, List.of(), List.of(), null, 0, 0, nanPolicy);
+    }
+
+    private static boolean isMatrix(TensorSpec in, boolean featuresListed) {
+        return in.kind() == ValueKind.TENSOR && NUMERIC.contains(in.type()) && in.shape().size() == 2
+                && in.shape().get(0) != 0 && (in.shape().get(1) != 1 || featuresListed) && in.shape().get(1) != 0;
+    }
+
+    private static boolean isPerFeature(TensorSpec in) {
+        List<Long> shape = in.shape();
+        return in.kind() == ValueKind.TENSOR && ROW_TYPES.contains(in.type()) && shape.get(0) != 0
+                && (shape.size() == 1 || shape.size() == 2 && shape.get(1) == 1);
+    }
+
+    /** The declared batch dimension if fixed (converters sometimes write [1, F]), else 0. */
+    private static int batchOf(TensorSpec in) {
+        long d = in.shape().get(0);
+        return d > 0 ? Math.toIntExact(d) : 0;
+    }
+
+    /** @throws InvalidArgumentException if the model cannot take rows at all */
+    void check() {
+        if (unsupported != null) {
+            throw new InvalidArgumentException("this model does not take rows of features: " + unsupported
+                    + "; call scoreTensors with whole input tensors instead");
+        }
+    }
+
+    /** The fixed batch size every run must use, or 0 when any size is accepted. */
+    int fixedBatch() {
+        return fixedBatch;
+    }
+
+    /** What a row may contain, for messages and logs. */
+    String describeRows() {
+        if (unsupported != null) {
+            return "none (" + unsupported + ")";
+        }
+        if (vectorInput == null) {
+            return "one value per input " + names(features);
+        }
+        String vector = "'" + vectorInput + "' -> " + (width > 0 ? width + " numbers" : "an array of numbers");
+        return features.isEmpty() ? vector : names(features) + " or " + vector;
+    }
+
+    /** Buffers for a batch of {@code rows}; pooled when small, so return them with {@link #giveBack}. */
+    Staging borrow(int rows) {
+        int pooledRows = Math.max(POOLED_ROWS, fixedBatch);
+        if (rows > pooledRows) {
+            return new Staging(slots, rows);
+        }
+        Staging s = pool.poll();
+        return s != null ? s : new Staging(slots, pooledRows);
+    }
+
+    void giveBack(Staging staging) {
+        if (staging.capacityRows == Math.max(POOLED_ROWS, fixedBatch)) {
+            pool.offer(staging);
+        }
+    }
+
+    /**
+     * Writes rows {@code [from, from + count)} into the staging buffers, then repeats the last one up
+     * to {@code tensorRows} (a fixed batch size) so the runtime accepts the shape.
+     *
+     * @return the number of columns written per row of the [N, F] input (1 for per-feature inputs)
+     */
+    int encode(List<? extends Map<String, ?>> rows, int from, int count, int tensorRows, Staging staging) {
+        int columns = width;
+        for (int r = 0; r < count; r++) {
+            columns = encodeRow(rows.get(from + r), from + r, r, columns, staging);
+        }
+        for (int r = count; r < tensorRows; r++) {
+            copyRow(count - 1, r, columns, staging);
+        }
+        return columns;
+    }
+
+    private int encodeRow(Map<String, ?> row, int rowIndex, int at, int columns, Staging staging) {
+        if (row == null) {
+            throw new InvalidArgumentException("row " + rowIndex + " is null; expected a map of " + describeRows());
+        }
+        if (vectorInput != null && row.containsKey(vectorInput) && !byName.containsKey(vectorInput)) {
+            if (row.size() != 1) {
+                List<String> others = new ArrayList<>(row.keySet());
+                others.remove(vectorInput);
+                throw new InvalidArgumentException("row " + rowIndex + " gives the whole vector '" + vectorInput
+                        + "' and also the features " + limit(others) + "; give one or the other");
+            }
+            return encodeVector(row.get(vectorInput), rowIndex, at, columns, staging);
+        }
+        if (features.isEmpty()) {
+            throw new InvalidArgumentException("row " + rowIndex + " has features " + limit(row.keySet())
+                    + " but the model takes only '" + vectorInput + "' with " + (width > 0 ? width : "an array of")
+                    + " numbers (its metadata lists no 'features' to name them by)");
+        }
+        int found = 0;
+        List<String> missing = null;
+        for (Feature f : features) {
+            Object value = row.get(f.name());
+            if (value == null) {
+                if (!row.containsKey(f.name())) {
+                    if (missing == null) {
+                        missing = new ArrayList<>();
+                    }
+                    missing.add(f.name());
+                    continue;
+                }
+                Slot slot = slots.get(f.slot());
+                throw new InvalidArgumentException("row " + rowIndex + ": feature '" + f.name() + "' is null; expected "
+                        + expected(slot.type()));
+            }
+            found++;
+            Slot slot = slots.get(f.slot());
+            write(staging, f.slot(), slot, at * slot.width() + f.column(), value, rowIndex, f.name());
+        }
+        if (missing != null || found != row.size()) {
+            throw wrongKeys(row, rowIndex, missing);
+        }
+        return columns;
+    }
+
+    private InvalidArgumentException wrongKeys(Map<String, ?> row, int rowIndex, List<String> missing) {
+        List<String> unknown = new ArrayList<>();
+        for (Object key : row.keySet()) {
+            if (!(key instanceof String s) || !byName.containsKey(s)) {
+                unknown.add(String.valueOf(key));
+            }
+        }
+        StringBuilder msg = new StringBuilder("row ").append(rowIndex);
+        if (missing != null) {
+            msg.append(" is missing feature").append(missing.size() == 1 ? " " : "s ").append(limit(missing));
+        }
+        if (!unknown.isEmpty()) {
+            msg.append(missing != null ? " and" : "").append(" has unknown feature")
+                    .append(unknown.size() == 1 ? " " : "s ").append(limit(unknown));
+        }
+        msg.append("; the model expects ").append(describeRows());
+        return new InvalidArgumentException(msg.toString());
+    }
+
+    private int encodeVector(Object value, int rowIndex, int at, int columns, Staging staging) {
+        int length = vectorLength(value);
+        if (length < 0) {
+            throw new InvalidArgumentException("row " + rowIndex + ": '" + vectorInput + "' is " + describeValue(value)
+                    + "; expected float[], double[], long[], int[] or a List of numbers"
+                    + (columns > 0 ? " of length " + columns : ""));
+        }
+        if (columns < 0) {
+            // The model leaves F open: the first row fixes it for the batch.
+            if (length == 0) {
+                throw new InvalidArgumentException("row " + rowIndex + ": '" + vectorInput + "' is empty");
+            }
+            columns = length;
+            ensureCapacity(staging, columns);
+        } else if (length != columns) {
+            throw new InvalidArgumentException("row " + rowIndex + ": '" + vectorInput + "' has " + length
+                    + " values; the model expects " + columns + (width < 0 ? " (as in the batch's first row)" : ""));
+        }
+        Slot slot = slots.get(0);
+        int base = at * columns;
+        for (int c = 0; c < columns; c++) {
+            Object element = element(value, c);
+            if (element == null) {
+                throw new InvalidArgumentException("row " + rowIndex + ": " + columnName(c) + " is null; expected "
+                        + expected(slot.type()));
+            }
+            write(staging, 0, slot, base + c, element, rowIndex, columnName(c));
+        }
+        return columns;
+    }
+
+    private void ensureCapacity(Staging staging, int columns) {
+        int bytes = staging.capacityRows * columns * slots.get(0).elementBytes();
+        if (staging.numbers[0].capacity() < bytes) {
+            staging.numbers[0] = ByteBuffer.allocateDirect(bytes).order(ByteOrder.nativeOrder());
+        }
+    }
+
+    private String columnName(int c) {
+        return features.isEmpty() ? "'" + vectorInput + "'[" + c + "]"
+                : "feature '" + features.get(c).name() + "' ('" + vectorInput + "'[" + c + "])";
+    }
+
+    private static int vectorLength(Object v) {
+        if (v instanceof float[] a) {
+            return a.length;
+        } else if (v instanceof double[] a) {
+            return a.length;
+        } else if (v instanceof long[] a) {
+            return a.length;
+        } else if (v instanceof int[] a) {
+            return a.length;
+        } else if (v instanceof Number[] a) {
+            return a.length;
+        } else if (v instanceof List<?> l) {
+            return l.size();
+        }
+        return -1;
+    }
+
+    private static Object element(Object v, int i) {
+        if (v instanceof float[] a) {
+            return a[i];
+        } else if (v instanceof double[] a) {
+            return a[i];
+        } else if (v instanceof long[] a) {
+            return a[i];
+        } else if (v instanceof int[] a) {
+            return a[i];
+        } else if (v instanceof Number[] a) {
+            return a[i];
+        }
+        return ((List<?>) v).get(i);
+    }
+
+    private void write(Staging staging, int slotIndex, Slot slot, int index, Object value, int rowIndex,
+            String feature) {
+        switch (slot.type()) {
+            case STRING -> {
+                if (!(value instanceof CharSequence text)) {
+                    throw mistyped(rowIndex, feature, value, slot.type());
+                }
+                staging.strings[slotIndex][index] = text.toString();
+            }
+            case BOOL -> {
+                if (!(value instanceof Boolean b)) {
+                    throw mistyped(rowIndex, feature, value, slot.type());
+                }
+                staging.numbers[slotIndex].put(index, (byte) (b ? 1 : 0));
+            }
+            case FLOAT -> staging.numbers[slotIndex].putFloat(index * 4, (float) real(value, rowIndex, feature, slot));
+            case DOUBLE -> staging.numbers[slotIndex].putDouble(index * 8, real(value, rowIndex, feature, slot));
+            case INT64 -> staging.numbers[slotIndex].putLong(index * 8, integral(value, rowIndex, feature, slot));
+            case INT32 -> {
+                long v = integral(value, rowIndex, feature, slot);
+                if (v < Integer.MIN_VALUE || v > Integer.MAX_VALUE) {
+                    throw new InvalidArgumentException("row " + rowIndex + ": " + quoted(feature) + " is " + v
+                            + ", outside the INT32 range of the model's input '" + slot.name() + "'");
+                }
+                staging.numbers[slotIndex].putInt(index * 4, (int) v);
+            }
+            default -> throw new IllegalStateException("unexpected row input type " + slot.type());
+        }
+    }
+
+    private double real(Object value, int rowIndex, String feature, Slot slot) {
+        if (!(value instanceof Number n)) {
+            throw mistyped(rowIndex, feature, value, slot.type());
+        }
+        double d = n.doubleValue();
+        if (Double.isNaN(d) && nanPolicy == NanPolicy.REJECT) {
+            throw new InvalidArgumentException("row " + rowIndex + ": " + quoted(feature)
+                    + " is NaN, which NanPolicy.REJECT refuses; give a number, or score with NanPolicy.PASS_THROUGH"
+                    + " if the model treats NaN as missing");
+        }
+        return d;
+    }
+
+    /** Whole numbers only: silently truncating 2.7 to 2 would score a different customer. */
+    private static long integral(Object value, int rowIndex, String feature, Slot slot) {
+        if (!(value instanceof Number n)) {
+            throw mistyped(rowIndex, feature, value, slot.type());
+        }
+        if (n instanceof Long || n instanceof Integer || n instanceof Short || n instanceof Byte
+                || n instanceof AtomicLong || n instanceof AtomicInteger) {
+            return n.longValue();
+        }
+        if (n instanceof BigInteger b && b.bitLength() < 64) {
+            return b.longValue();
+        }
+        if (n instanceof BigDecimal b) {
+            try {
+                return b.longValueExact();
+            } catch (ArithmeticException e) {
+                throw notWhole(rowIndex, feature, value, slot);
+            }
+        }
+        double d = n.doubleValue();
+        if (d == Math.rint(d) && Math.abs(d) < 0x1p63) {
+            return (long) d;
+        }
+        throw notWhole(rowIndex, feature, value, slot);
+    }
+
+    private static InvalidArgumentException notWhole(int rowIndex, String feature, Object value, Slot slot) {
+        return new InvalidArgumentException("row " + rowIndex + ": " + quoted(feature) + " is " + describeValue(value)
+                + ", expected a whole number for the model's " + slot.type() + " input '" + slot.name() + "'");
+    }
+
+    private static InvalidArgumentException mistyped(int rowIndex, String feature, Object value, DataType type) {
+        return new InvalidArgumentException("row " + rowIndex + ": " + quoted(feature) + " is " + describeValue(value)
+                + ", expected " + expected(type));
+    }
+
+    private static String quoted(String feature) {
+        return feature.startsWith("feature '") || feature.startsWith("'") ? feature : "feature '" + feature + "'";
+    }
+
+    private static String expected(DataType type) {
+        return switch (type) {
+            case STRING -> "a String (model type STRING)";
+            case BOOL -> "a Boolean (model type BOOL)";
+            case INT64, INT32 -> "a whole Number (model type " + type + ")";
+            default -> "a Number (model type " + type + ")";
+        };
+    }
+
+    static String describeValue(Object value) {
+        if (value == null) {
+            return "null";
+        }
+        String text = value instanceof CharSequence ? "\"" + value + "\"" : String.valueOf(value);
+        if (value.getClass().isArray()) {
+            text = value.getClass().getSimpleName();
+            return "a " + text;
+        }
+        if (text.length() > 40) {
+            text = text.substring(0, 37) + "...";
+        }
+        return "a " + value.getClass().getSimpleName() + " (" + text + ")";
+    }
+
+    private void copyRow(int fromRow, int toRow, int columns, Staging staging) {
+        for (int i = 0; i < slots.size(); i++) {
+            Slot s = slots.get(i);
+            int w = s.width() > 0 ? s.width() : columns;
+            if (s.type() == DataType.STRING) {
+                System.arraycopy(staging.strings[i], fromRow * w, staging.strings[i], toRow * w, w);
+            } else {
+                int bytes = w * s.elementBytes();
+                ByteBuffer buf = staging.numbers[i];
+                for (int b = 0; b < bytes; b++) {
+                    buf.put(toRow * bytes + b, buf.get(fromRow * bytes + b));
+                }
+            }
+        }
+    }
+
+    /**
+     * Wraps the staged values as tensors of {@code tensorRows} rows. The caller closes them; the
+     * tensors read the staging buffers in place, so they must be closed before it is reused.
+     */
+    Map<String, OnnxTensor> tensors(OrtEnvironment env, Staging staging, int tensorRows, int columns)
+            throws OrtException {
+        Map<String, OnnxTensor> tensors = new LinkedHashMap<>();
+        try {
+            for (int i = 0; i < slots.size(); i++) {
+                Slot s = slots.get(i);
+                int w = s.width() > 0 ? s.width() : columns;
+                long[] shape = s.rank2() ? new long[] {tensorRows, w} : new long[] {tensorRows};
+                OnnxTensor t;
+                if (s.type() == DataType.STRING) {
+                    String[] values = staging.strings[i];
+                    if (values.length != tensorRows * w) {
+                        values = java.util.Arrays.copyOf(values, tensorRows * w);
+                    }
+                    t = OnnxTensor.createTensor(env, values, shape);
+                } else {
+                    ByteBuffer view = staging.numbers[i].duplicate().order(ByteOrder.nativeOrder());
+                    view.position(0).limit(tensorRows * w * s.elementBytes());
+                    t = OnnxTensor.createTensor(env, view.slice().order(ByteOrder.nativeOrder()), shape, s.javaType());
+                }
+                tensors.put(s.name(), t);
+            }
+            return tensors;
+        } catch (OrtException | RuntimeException e) {
+            tensors.values().forEach(OnnxTensor::close);
+            throw e;
+        }
+    }
+
+    private static String names(Collection<Feature> features) {
+        List<String> names = new ArrayList<>(features.size());
+        for (Feature f : features) {
+            names.add(f.name());
+        }
+        return limit(names);
+    }
+
+    /** Lists at most {@value #MAX_LISTED} names so a 5,000-feature model does not produce a 100 kB message. */
+    static String limit(Collection<?> names) {
+        if (names.size() <= MAX_LISTED) {
+            return names.toString();
+        }
+        List<String> head = new ArrayList<>();
+        for (Object n : names) {
+            if (head.size() == MAX_LISTED) {
+                break;
+            }
+            head.add(String.valueOf(n));
+        }
+        return "[" + String.join(", ", head) + ", ... " + (names.size() - MAX_LISTED) + " more]";
+    }
+}
