@@ -155,6 +155,15 @@ final class Database {
             failure.initCause(e);
             return failure;
         }
+        return translate(operation, description, e, attempts);
+    }
+
+    /**
+     * The SDK exception for a failed operation on the store described by {@code description}.
+     *
+     * @param attempts how often a lost race was retried, 0 if the failure was not a lost race
+     */
+    static MlopsException translate(String operation, String description, SQLException e, int attempts) {
         String state = e.getSQLState();
         String detail = e.getMessage() + " (SQLState " + state + ", vendor code " + e.getErrorCode() + ")";
         if (causedByInterrupt(e)) {

@@ -1,6 +1,8 @@
 package io.mlops.jdbc;
 
 import com.zaxxer.hikari.HikariConfig;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -31,7 +33,7 @@ enum Dialect {
 
         @Override
         Object[] insertIfAbsentArguments(List<String> columns, List<String> keys, Object[] values) {
-            Object[] all = java.util.Arrays.copyOf(values, values.length + keys.size());
+            Object[] all = Arrays.copyOf(values, values.length + keys.size());
             for (int i = 0; i < keys.size(); i++) {
                 all[values.length + i] = values[columns.indexOf(keys.get(i))];
             }
@@ -97,7 +99,7 @@ enum Dialect {
     }
 
     static String supportedPrefixes() {
-        return java.util.Arrays.stream(values()).map(d -> "'" + d.urlPrefix + "'").collect(Collectors.joining(" or "));
+        return Arrays.stream(values()).map(d -> "'" + d.urlPrefix + "'").collect(Collectors.joining(" or "));
     }
 
     /** Flyway locations: the shared scripts, then this database's own. */
@@ -118,6 +120,6 @@ enum Dialect {
     abstract void configure(HikariConfig config, String jdbcUrl);
 
     private static String placeholders(int n) {
-        return String.join(", ", java.util.Collections.nCopies(n, "?"));
+        return String.join(", ", Collections.nCopies(n, "?"));
     }
 }

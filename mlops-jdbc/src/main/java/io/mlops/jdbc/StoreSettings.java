@@ -1,12 +1,15 @@
 package io.mlops.jdbc;
 
 import io.mlops.api.InvalidArgumentException;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -28,6 +31,8 @@ final class StoreSettings {
     // user:password@ form some tools write before the host.
     private static final Pattern PASSWORD_SETTING = Pattern.compile("(?i)(password\\s*=)[^;&]*");
     private static final Pattern USER_INFO = Pattern.compile("(//[^/:@;?&]*:)[^@/;?&]*@");
+    // A password given as a URL setting, taken out so that no library logs it with the URL.
+    private static final Pattern URL_PASSWORD = Pattern.compile("(?i)([;?&])password=([^;&]*)");
     private static final String MASK = "****";
 
     private final String jdbcUrl;
@@ -59,6 +64,15 @@ final class StoreSettings {
             problems.add("URL '" + mask(jdbcUrl) + "' is not supported; expected one starting with "
                     + Dialect.supportedPrefixes());
         }
+        String[] urlAndPassword = withoutPassword(jdbcUrl);
+        String password = emptyToNull(opts.get(PASSWORD));
+        if (urlAndPassword[1] != null) {
+            if (password != null) {
+                problems.add("a password is given both in the URL and in option '" + PASSWORD + "'; give it once,"
+                        + " preferably as the option");
+            }
+            password = urlAndPassword[1];
+        }
         Set<String> unknown = new TreeSet<>(opts.keySet());
         unknown.removeAll(KNOWN_OPTIONS);
         if (!unknown.isEmpty()) {
@@ -79,7 +93,32 @@ final class StoreSettings {
         if (!problems.isEmpty()) {
             throw new InvalidArgumentException("invalid JDBC metadata store settings: " + String.join("; ", problems));
         }
-        return new StoreSettings(jdbcUrl, dialect, emptyToNull(opts.get(USER)), emptyToNull(opts.get(PASSWORD)), poolSize);
+        return new StoreSettings(urlAndPassword[0], dialect, emptyToNull(opts.get(USER)), password, poolSize);
+    }
+
+    /**
+     * Splits a password setting off a URL: H2's {@code ;PASSWORD=…} or PostgreSQL's
+     * {@code ?password=…} / {@code &password=…} (URL-decoded, as the driver would).
+     *
+     * @return the URL without the setting, and the password or null
+     */
+    static String[] withoutPassword(String url) {
+        Matcher m = URL_PASSWORD.matcher(url);
+        if (!m.find()) {
+            return new String[] {url, null};
+        }
+        char separator = m.group(1).charAt(0);
+        String password = separator == ';' ? m.group(2) : URLDecoder.decode(m.group(2), StandardCharsets.UTF_8);
+        String before = url.substring(0, m.start());
+        String after = url.substring(m.end());
+        String rest;
+        if (separator == '?') {
+            // Keep the query well-formed: "?password=x&ssl=true" becomes "?ssl=true".
+            rest = after.startsWith("&") ? before + "?" + after.substring(1) : before + after;
+        } else {
+            rest = before + after;
+        }
+        return new String[] {rest, emptyToNull(password)};
     }
 
     /** {@code url} with any password replaced by {@code ****}. */
@@ -88,6 +127,7 @@ final class StoreSettings {
         return USER_INFO.matcher(masked).replaceAll("$1" + MASK + "@");
     }
 
+    /** The URL to connect with; any password setting has been moved to {@link #password()}. */
     String jdbcUrl() {
         return jdbcUrl;
     }
@@ -105,7 +145,7 @@ final class StoreSettings {
         return user;
     }
 
-    /** Null when the URL or the driver's defaults supply it. Never log it. */
+    /** From the option or the URL; null to use the driver's default. Never log it. */
     String password() {
         return password;
     }

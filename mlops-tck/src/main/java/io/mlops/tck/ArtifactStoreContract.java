@@ -193,9 +193,11 @@ public abstract class ArtifactStoreContract {
 
             @Override
             public int read() throws IOException {
-                if (left-- == 0) {
+                // Keeps failing once broken: InputStream's bulk read swallows a first failure after partial data.
+                if (left <= 0) {
                     throw new IOException("source broke");
                 }
+                left--;
                 return 7;
             }
         };

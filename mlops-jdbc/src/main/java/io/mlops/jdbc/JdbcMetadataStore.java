@@ -1,0 +1,312 @@
+package io.mlops.jdbc;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import io.mlops.api.MlopsException;
+import io.mlops.api.registry.ModelVersion;
+import io.mlops.api.registry.RegisteredModel;
+import io.mlops.api.spi.MetadataStore;
+import io.mlops.api.tracking.DatasetInput;
+import io.mlops.api.tracking.Experiment;
+import io.mlops.api.tracking.Metric;
+import io.mlops.api.tracking.Run;
+import io.mlops.api.tracking.RunStatus;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.MigrationInfo;
+import org.flywaydb.core.api.output.MigrateResult;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Tracking and registry metadata in a relational database over JDBC: H2 (embedded, the default
+ * for notebooks and tests) or PostgreSQL (shared by many application instances).
+ *
+ * <pre>{@code
+ * try (JdbcMetadataStore store = JdbcMetadataStore.open("jdbc:h2:file:./mlops/metadata",
+ *         Map.of("user", "sa", "password", secret))) {
+ *     store.createExperiment("1", "credit-risk", Map.of(), System.currentTimeMillis());
+ * }
+ * }</pre>
+ *
+ * <p>Opening creates the schema, or migrates it to this release's version, with Flyway (history in
+ * the table {@code mlops_schema_history}); several processes may open the same database at once.
+ * H2 is used in its default mode; no {@code MODE=} setting is needed.
+ *
+ * <p>Options, all optional:
+ * <ul>
+ *   <li>{@code user}, {@code password}: credentials; by default the driver's (or the URL's)</li>
+ *   <li>{@code maximumPoolSize}: connections in the pool, 1..1000, default 8</li>
+ * </ul>
+ * An unknown option or an invalid value fails with an {@link io.mlops.api.InvalidArgumentException}
+ * that lists every problem. The configuration is logged once at INFO with the password masked.
+ *
+ * <p>Thread-safe, and safe for several processes sharing one database: every method is one
+ * transaction. A database that cannot be reached raises the retryable
+ * {@link io.mlops.api.StoreUnavailableException}; after {@link #close()} every method raises an
+ * {@link MlopsException} saying the store is closed.
+ */
+public final class JdbcMetadataStore implements MetadataStore {
+
+    private static final Logger LOG = LoggerFactory.getLogger(JdbcMetadataStore.class);
+    private static final String SCHEMA_HISTORY_TABLE = "mlops_schema_history";
+
+    private final HikariDataSource pool;
+    private final Database db;
+    private final JdbcTracking tracking;
+    private final JdbcRegistry registry;
+    private final String description;
+
+    private JdbcMetadataStore(HikariDataSource pool, StoreSettings settings) {
+        this.pool = pool;
+        this.description = settings.maskedUrl();
+        this.db = new Database(pool, description);
+        this.tracking = new JdbcTracking(db, settings.dialect());
+        this.registry = new JdbcRegistry(db, settings.dialect());
+    }
+
+    /**
+     * Opens the store at {@code jdbcUrl} with the driver's default credentials and pool settings.
+     *
+     * @see #open(String, Map)
+     */
+    public static JdbcMetadataStore open(String jdbcUrl) {
+        return open(jdbcUrl, Map.of());
+    }
+
+    /**
+     * Opens the store at {@code jdbcUrl} ({@code jdbc:h2:…} or {@code jdbc:postgresql:…}), creating
+     * or migrating its schema.
+     *
+     * @param options {@code user}, {@code password}, {@code maximumPoolSize}; may be empty
+     * @throws io.mlops.api.InvalidArgumentException if the URL or an option is invalid
+     * @throws io.mlops.api.StoreUnavailableException if the database cannot be reached
+     * @throws MlopsException if the schema cannot be migrated
+     */
+    public static JdbcMetadataStore open(String jdbcUrl, Map<String, String> options) {
+        StoreSettings settings = StoreSettings.of(jdbcUrl, options);
+        LOG.info("Opening metadata store: {}", settings);
+        HikariDataSource pool = startPool(settings);
+        try {
+            migrate(pool, settings);
+            return new JdbcMetadataStore(pool, settings);
+        } catch (RuntimeException | Error e) {
+            pool.close();
+            throw e;
+        }
+    }
+
+    private static HikariDataSource startPool(StoreSettings settings) {
+        HikariConfig config = new HikariConfig();
+        config.setPoolName(StoreSettings.POOL_NAME);
+        config.setJdbcUrl(settings.jdbcUrl());
+        if (settings.user() != null) {
+            config.setUsername(settings.user());
+        }
+        if (settings.password() != null) {
+            config.setPassword(settings.password());
+        }
+        config.setMaximumPoolSize(settings.maximumPoolSize());
+        // Every method commits or rolls back itself; see Database.inTransaction.
+        config.setAutoCommit(false);
+        config.setTransactionIsolation("TRANSACTION_READ_COMMITTED");
+        settings.dialect().configure(config, settings.jdbcUrl());
+        try {
+            return new HikariDataSource(config);
+        } catch (RuntimeException e) {
+            // Hikari reports a database it cannot reach at start-up as an unchecked exception
+            // around the driver's SQLException.
+            SQLException sql = findSqlException(e);
+            if (sql != null) {
+                throw Database.translate("open the metadata store", settings.maskedUrl(), sql, 0);
+            }
+            throw new MlopsException("cannot start the connection pool for " + settings.maskedUrl() + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
+    private static void migrate(HikariDataSource pool, StoreSettings settings) {
+        try {
+            Flyway flyway = Flyway.configure(JdbcMetadataStore.class.getClassLoader())
+                    .dataSource(pool)
+                    .locations(settings.dialect().migrationLocations())
+                    // Not Flyway's default name, so that an application's own Flyway schema
+                    // history in the same database is left alone.
+                    .table(SCHEMA_HISTORY_TABLE)
+                    .load();
+            MigrateResult result = flyway.migrate();
+            MigrationInfo current = flyway.info().current();
+            LOG.info("Metadata schema of {} is at version {} ({} migration(s) applied now)", settings.maskedUrl(),
+                    current == null ? "none" : current.getVersion(), result.migrationsExecuted);
+        } catch (RuntimeException e) {
+            SQLException sql = findSqlException(e);
+            if (sql != null) {
+                throw Database.translate("migrate the metadata schema", settings.maskedUrl(), sql, 0);
+            }
+            throw new MlopsException("cannot migrate the metadata schema of " + settings.maskedUrl() + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
+    private static SQLException findSqlException(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLException sql) {
+                return sql;
+            }
+        }
+        return null;
+    }
+
+    /** The JDBC URL with any password masked. */
+    @Override
+    public String description() {
+        return description;
+    }
+
+    /** Closes the connection pool; idempotent. Calls in progress may fail. */
+    @Override
+    public void close() {
+        if (!db.isClosed()) {
+            db.markClosed();
+            pool.close();
+            LOG.info("Closed metadata store {}", description);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "JdbcMetadataStore[" + description + "]";
+    }
+
+    // ---- TrackingStore ----
+
+    @Override
+    public Experiment createExperiment(String id, String name, Map<String, String> tags, long creationTime) {
+        return tracking.createExperiment(id, name, tags, creationTime);
+    }
+
+    @Override
+    public Optional<Experiment> findExperimentById(String id) {
+        return tracking.findExperimentById(id);
+    }
+
+    @Override
+    public Optional<Experiment> findExperimentByName(String name) {
+        return tracking.findExperimentByName(name);
+    }
+
+    @Override
+    public List<Experiment> listExperiments() {
+        return tracking.listExperiments();
+    }
+
+    @Override
+    public void setExperimentTag(String experimentId, String key, String value) {
+        tracking.setExperimentTag(experimentId, key, value);
+    }
+
+    @Override
+    public void createRun(Run run) {
+        tracking.createRun(run);
+    }
+
+    @Override
+    public Optional<Run> findRun(String runId) {
+        return tracking.findRun(runId);
+    }
+
+    @Override
+    public List<Run> listRuns(String experimentId) {
+        return tracking.listRuns(experimentId);
+    }
+
+    @Override
+    public boolean endRun(String runId, RunStatus status, long endTime) {
+        return tracking.endRun(runId, status, endTime);
+    }
+
+    @Override
+    public Optional<String> putParamIfAbsent(String runId, String key, String value) {
+        return tracking.putParamIfAbsent(runId, key, value);
+    }
+
+    @Override
+    public void logMetrics(String runId, List<Metric> metrics) {
+        tracking.logMetrics(runId, metrics);
+    }
+
+    @Override
+    public List<Metric> metricHistory(String runId, String key) {
+        return tracking.metricHistory(runId, key);
+    }
+
+    @Override
+    public void setRunTag(String runId, String key, String value) {
+        tracking.setRunTag(runId, key, value);
+    }
+
+    @Override
+    public void logInputs(String runId, List<DatasetInput> inputs) {
+        tracking.logInputs(runId, inputs);
+    }
+
+    // ---- RegistryStore ----
+
+    @Override
+    public RegisteredModel createModel(String name, String description, Map<String, String> tags, long creationTime) {
+        return registry.createModel(name, description, tags, creationTime);
+    }
+
+    @Override
+    public Optional<RegisteredModel> findModel(String name) {
+        return registry.findModel(name);
+    }
+
+    @Override
+    public List<RegisteredModel> listModels() {
+        return registry.listModels();
+    }
+
+    @Override
+    public RegisteredModel updateModelDescription(String name, String description, long updateTime) {
+        return registry.updateModelDescription(name, description, updateTime);
+    }
+
+    @Override
+    public void setModelTag(String name, String key, String value, long updateTime) {
+        registry.setModelTag(name, key, value, updateTime);
+    }
+
+    @Override
+    public ModelVersion createVersion(ModelVersion draft) {
+        return registry.createVersion(draft);
+    }
+
+    @Override
+    public Optional<ModelVersion> findVersion(String name, int version) {
+        return registry.findVersion(name, version);
+    }
+
+    @Override
+    public List<ModelVersion> listVersions(String name) {
+        return registry.listVersions(name);
+    }
+
+    @Override
+    public void setVersionTag(String name, int version, String key, String value) {
+        registry.setVersionTag(name, version, key, value);
+    }
+
+    @Override
+    public void setAlias(String name, String alias, int version, long updateTime) {
+        registry.setAlias(name, alias, version, updateTime);
+    }
+
+    @Override
+    public boolean deleteAlias(String name, String alias, long updateTime) {
+        return registry.deleteAlias(name, alias, updateTime);
+    }
+}
