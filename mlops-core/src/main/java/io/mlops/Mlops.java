@@ -76,7 +76,15 @@ public interface Mlops extends AutoCloseable {
      * else {@code ~/.mlops}. Needs {@code mlops-jdbc} on the class path.
      */
     static Mlops local() {
-        return local(MlopsSettings.defaultHome());
+        return local(defaultHome());
+    }
+
+    /**
+     * The folder {@link #local()} uses: system property {@value #HOME_PROPERTY}, else environment
+     * variable {@value #HOME_ENVIRONMENT}, else {@code .mlops} in the user's home folder.
+     */
+    static Path defaultHome() {
+        return MlopsSettings.defaultHome();
     }
 
     /** The embedded default rooted at {@code home}: {@code home/metadata} (H2) and {@code home/artifacts}. */
@@ -137,8 +145,17 @@ public interface Mlops extends AutoCloseable {
 
         /** Both stores of the embedded default under {@code home}. */
         public Builder local(Path home) {
-            draft.local(home);
-            return this;
+            return localMetadata(home).localArtifacts(home);
+        }
+
+        /** The embedded H2 database under {@code home/metadata}; needs {@code mlops-jdbc} on the class path. */
+        public Builder localMetadata(Path home) {
+            return metadata(MlopsSettings.localMetadataUri(home));
+        }
+
+        /** The artifact folder {@code home/artifacts}. */
+        public Builder localArtifacts(Path home) {
+            return artifacts(MlopsSettings.localArtifactUri(home));
         }
 
         /** Who operations are recorded as; default {@link Principal#currentUser()}. */

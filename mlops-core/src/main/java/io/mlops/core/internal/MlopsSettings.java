@@ -44,6 +44,7 @@ public record MlopsSettings(
 
     /** The H2 URL of the embedded database under {@code home}. AUTO_SERVER lets JShell and an app share it. */
     public static String localMetadataUri(Path home) {
+        Objects.requireNonNull(home, "home");
         return "jdbc:h2:file:" + home.toAbsolutePath().resolve("metadata").resolve("mlops") + ";AUTO_SERVER=TRUE";
     }
 
@@ -103,12 +104,6 @@ public record MlopsSettings(
             Objects.requireNonNull(store, "artifact store");
             checkArtifactsUnset("artifacts(" + store.location() + ")");
             artifactStore = store;
-        }
-
-        public void local(Path home) {
-            Objects.requireNonNull(home, "home");
-            metadataUri(localMetadataUri(home), Map.of());
-            artifactUri(localArtifactUri(home), Map.of());
         }
 
         public void principal(Principal principal) {

@@ -1,0 +1,214 @@
+package io.mlops.samples;
+
+import io.mlops.Mlops;
+import io.mlops.api.artifact.StoredObject;
+import io.mlops.api.registry.ModelVersion;
+import io.mlops.api.registry.NewModelVersion;
+import io.mlops.api.serving.Prediction;
+import io.mlops.api.serving.Scorer;
+import io.mlops.api.tracking.ActiveRun;
+import io.mlops.api.tracking.Dataset;
+import io.mlops.api.tracking.DatasetColumn;
+import io.mlops.api.tracking.RunSpec;
+import io.mlops.samples.bank.BankMarketingData;
+import io.mlops.samples.bank.BankMarketingData.BankClient;
+import io.mlops.samples.bank.BankModelTrainer;
+import io.mlops.samples.bank.BankModelTrainer.TrainingResult;
+import io.mlops.samples.bank.OnnxPipelineExporter;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import org.tribuo.classification.Label;
+import org.tribuo.classification.LabelFactory;
+
+/**
+ * The bank quickstart, end to end on the embedded defaults: track a training run on the
+ * bank-marketing data, register the model, point {@code champion} at it, and score clients
+ * in-process through the registry, checking that the served model gives Tribuo's own answers.
+ *
+ * <p>Run it from the project root with {@code ./mvnw -q -pl samples -am package -DskipTests &&
+ * java -jar samples/target/mlops-quickstart.jar}. Each run registers the next version of
+ * {@value #MODEL_NAME}; earlier versions stay. Environment variables {@code MLOPS_METADATA_URI}
+ * and {@code MLOPS_ARTIFACT_URI} (with {@code MLOPS_METADATA_USER} / {@code MLOPS_METADATA_PASSWORD})
+ * point it at other stores, for example PostgreSQL.
+ */
+public final class Quickstart {
+
+    static final String EXPERIMENT = "bank-term-deposit";
+    static final String MODEL_NAME = "bank-term-deposit";
+    static final String ALIAS = "champion";
+    /** How far the served ONNX probabilities may be from Tribuo's own (float32 arithmetic in the graph). */
+    static final double TOLERANCE = 1e-5;
+    private static final int SCORING_BATCH = 1024;
+
+    /** Held so the level sticks: java.util.logging keeps loggers only weakly. */
+    private static final java.util.logging.Logger TRIBUO_LOG = java.util.logging.Logger.getLogger("org.tribuo");
+
+    private Quickstart() {
+    }
+
+    public static void main(String[] args) {
+        TRIBUO_LOG.setLevel(java.util.logging.Level.WARNING);
+        Path csv = args.length > 0 ? Path.of(args[0]) : BankMarketingData.locateDefaultCsv();
+        try (Mlops mlops = openStores()) {
+            System.out.println(run(mlops, csv).summaryLine());
+        }
+    }
+
+    /** What one quickstart run produced. */
+    record Outcome(String runId, ModelVersion version, double auc, double maxDifference) {
+        String summaryLine() {
+            return String.format(java.util.Locale.ROOT, "QUICKSTART run=%s model=%s version=%d auc=%.4f",
+                    runId, version.name(), version.version(), auc);
+        }
+    }
+
+    static Outcome run(Mlops mlops, Path csv) {
+        BankMarketingData data = BankMarketingData.load(csv);
+        BankModelTrainer trainer = new BankModelTrainer();
+
+        TrainingResult result;
+        ModelVersion version;
+        String runId;
+        try (ActiveRun run = mlops.tracking().startRun(RunSpec.builder(EXPERIMENT)
+                .name("tribuo-logistic-regression")
+                .tag("framework", "tribuo")
+                .build())) {
+            runId = run.id();
+            // 1. the data set, pinned by its digest
+            run.logInput(describe(csv, data), "training");
+
+            // 2. train with a fixed seed on an 80/20 split, leaving out the leaky 'duration'
+            result = trainer.train(data);
+            run.logParams(result.hyperParameters());
+            run.logParam("features", String.join(",", BankMarketingData.FEATURE_COLUMNS));
+            run.logParam("excluded_features", "duration");
+            run.logMetrics(result.metrics(), 0);
+
+            // 3. export to ONNX with the preprocessing inside the graph, store and register it
+            byte[] onnx = new OnnxPipelineExporter("io.mlops.samples", 1).exportBytes(result.model(), result.encoding());
+            StoredObject artifact = run.logArtifact(new ByteArrayInputStream(onnx), "model/model.onnx");
+            version = mlops.registry().createVersion(NewModelVersion.builder(MODEL_NAME, artifact.key())
+                    .runId(run.id())
+                    .description("Tribuo logistic regression on bank-marketing without 'duration'")
+                    .tag("test_auc", String.format(java.util.Locale.ROOT, "%.4f", result.testAuc()))
+                    .build());
+            mlops.registry().setAlias(MODEL_NAME, ALIAS, version.version());
+            run.finish();
+        }
+
+        // 4. score through the registry, as an application would
+        double maxDifference;
+        try (Scorer scorer = mlops.scorer("models:/" + MODEL_NAME + "@" + ALIAS)) {
+            List<BankClient> test = result.split().test();
+            System.out.printf("Serving %s (sha256 %s…)%n", scorer.version().uri(), scorer.version().sha256().substring(0, 12));
+            for (BankClient client : test.subList(0, 5)) {
+                Prediction p = scorer.score(client.toScoringInput());
+                System.out.printf(java.util.Locale.ROOT, "  age %-3s %-13s %-9s -> P(subscribes) = %.3f%n",
+                        client.value("age"), client.value("job"), client.value("marital"), p.probability("yes"));
+            }
+            maxDifference = maxDifferenceFromTribuo(scorer, result);
+        }
+        if (!(maxDifference <= TOLERANCE)) {
+            throw new IllegalStateException("the served ONNX model differs from Tribuo's own predictions by "
+                    + maxDifference + " (allowed " + TOLERANCE + "); the export is wrong, do not promote this version");
+        }
+        System.out.printf(java.util.Locale.ROOT, "ONNX scores equal Tribuo's on all %d test clients (max difference %.2e)%n",
+                result.split().test().size(), maxDifference);
+        return new Outcome(runId, version, result.testAuc(), maxDifference);
+    }
+
+    /** Largest absolute difference in any class probability over the whole test split. */
+    static double maxDifferenceFromTribuo(Scorer scorer, TrainingResult result) {
+        List<BankClient> test = result.split().test();
+        double max = 0;
+        for (int from = 0; from < test.size(); from += SCORING_BATCH) {
+            List<BankClient> batch = test.subList(from, Math.min(test.size(), from + SCORING_BATCH));
+            List<Map<String, Object>> rows = new ArrayList<>(batch.size());
+            batch.forEach(c -> rows.add(c.toScoringInput()));
+            List<Prediction> served = scorer.scoreBatch(rows);
+            for (int i = 0; i < batch.size(); i++) {
+                Map<String, Label> tribuo = result.model()
+                        .predict(result.encoding().toExample(batch.get(i), LabelFactory.UNKNOWN_LABEL))
+                        .getOutputScores();
+                for (Map.Entry<String, Label> expected : tribuo.entrySet()) {
+                    double difference = Math.abs(served.get(i).probability(expected.getKey()) - expected.getValue().getScore());
+                    max = Math.max(max, difference);
+                }
+            }
+        }
+        return max;
+    }
+
+    /** The CSV as a dataset version: its sha256, row count and column schema. */
+    static Dataset describe(Path csv, BankMarketingData data) {
+        List<DatasetColumn> schema = new ArrayList<>();
+        for (String column : headerOf(csv)) {
+            boolean numeric = BankMarketingData.NUMERIC_COLUMNS.contains(column) || column.equals("duration");
+            schema.add(new DatasetColumn(column, numeric ? "integer" : "string"));
+        }
+        return Dataset.builder("bank-marketing", "sha256:" + sha256(csv))
+                .source(csv.toAbsolutePath().normalize().toUri().toString())
+                .rowCount(data.rows().size())
+                .schema(schema)
+                .build();
+    }
+
+    private static List<String> headerOf(Path csv) {
+        try (java.io.BufferedReader reader = Files.newBufferedReader(csv)) {
+            return List.of(reader.readLine().split(","));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + csv, e);
+        }
+    }
+
+    private static String sha256(Path file) {
+        try (InputStream in = new DigestInputStream(Files.newInputStream(file), MessageDigest.getInstance("SHA-256"))) {
+            in.transferTo(java.io.OutputStream.nullOutputStream());
+            return HexFormat.of().formatHex(((DigestInputStream) in).getMessageDigest().digest());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file, e);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static Mlops openStores() {
+        String metadata = System.getenv("MLOPS_METADATA_URI");
+        String artifacts = System.getenv("MLOPS_ARTIFACT_URI");
+        if (metadata == null && artifacts == null) {
+            return Mlops.local();
+        }
+        Map<String, String> options = new java.util.LinkedHashMap<>();
+        putIfSet(options, "user", System.getenv("MLOPS_METADATA_USER"));
+        putIfSet(options, "password", System.getenv("MLOPS_METADATA_PASSWORD"));
+        Mlops.Builder builder = Mlops.builder();
+        if (metadata != null) {
+            builder.metadata(metadata, options);
+        } else {
+            builder.localMetadata(Mlops.defaultHome());
+        }
+        if (artifacts != null) {
+            builder.artifacts(artifacts);
+        } else {
+            builder.localArtifacts(Mlops.defaultHome());
+        }
+        return builder.build();
+    }
+
+    private static void putIfSet(Map<String, String> options, String key, String value) {
+        if (value != null && !value.isEmpty()) {
+            options.put(key, value);
+        }
+    }
+}
