@@ -175,6 +175,10 @@ final class DefaultActiveRun implements ActiveRun {
         endQuietly(RunStatus.FAILED, "closed without finish(): an exception or early exit left the block", null);
     }
 
+    boolean hasEnded() {
+        return endedAs != null;
+    }
+
     /** Ends the run FAILED because of {@code cause}, never masking {@code cause} with a store error. */
     void failWith(Throwable cause) {
         if (endedAs == null) {

@@ -96,6 +96,10 @@ public final class DefaultMlops implements Mlops {
         byte[] bytes;
         try (InputStream in = artifacts.open(version.artifactKey())) {
             bytes = in.readAllBytes();
+        } catch (IntegrityException e) {
+            // The store's own check fires first; without this the message would not say which model is affected.
+            throw new IntegrityException("model " + version.uri() + " (registered with sha256 " + version.sha256()
+                    + ") cannot be loaded: " + e.getMessage() + "; refusing to load it", e);
         } catch (IOException e) {
             throw new MlopsException("cannot read artifact '" + version.artifactKey() + "' of " + version.uri() + ": " + e, e);
         }

@@ -101,14 +101,18 @@ final class DefaultTracking implements Tracking {
         Objects.requireNonNull(spec, "run spec");
         Validation.runName(spec.name());
         Validation.tags(spec.tags());
-        Experiment experiment = getOrCreateExperiment(spec.experimentName());
+        Experiment experiment;
         if (spec.parentRunId().isPresent()) {
+            // Checked before anything is created, so a refused nested run leaves no new experiment behind.
             Run parent = getRun(spec.parentRunId().get());
-            if (!parent.experimentId().equals(experiment.id())) {
+            experiment = getExperiment(parent.experimentId());
+            if (!experiment.name().equals(Validation.experimentName(spec.experimentName()))) {
                 throw new InvalidArgumentException("parent run '" + parent.id() + "' belongs to experiment '"
-                        + parent.experimentId() + "', not to '" + experiment.name() + "' (" + experiment.id()
-                        + "); a nested run must be in its parent's experiment");
+                        + experiment.name() + "', not to '" + spec.experimentName()
+                        + "'; a nested run must be in its parent's experiment");
             }
+        } else {
+            experiment = getOrCreateExperiment(spec.experimentName());
         }
         String id = Ids.newId();
         String name = spec.name().isEmpty() ? "run-" + id.substring(0, 8) : spec.name();
@@ -121,12 +125,12 @@ final class DefaultTracking implements Tracking {
     @Override
     public <T> T run(RunSpec spec, RunBody<T> body) {
         Objects.requireNonNull(body, "body");
-        ActiveRun run = startRun(spec);
+        DefaultActiveRun run = (DefaultActiveRun) startRun(spec);
         T result;
         try {
             result = body.apply(run);
         } catch (Exception | Error e) {
-            ((DefaultActiveRun) run).failWith(e);
+            run.failWith(e);
             if (e instanceof RuntimeException runtime) {
                 throw runtime;
             }
@@ -135,7 +139,10 @@ final class DefaultTracking implements Tracking {
             }
             throw new MlopsException("run '" + run.id() + "' failed: " + e, e);
         }
-        run.finish();
+        // A body may end the run itself (finish(), or end(KILLED)); its choice stands and its result is kept.
+        if (!run.hasEnded()) {
+            run.finish();
+        }
         return result;
     }
 

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * The validated, frozen configuration of an {@code Mlops} instance, and the mutable draft the
@@ -28,6 +29,19 @@ public record MlopsSettings(
         Clock clock) {
 
     private static final Set<String> SECRET_OPTIONS = Set.of("password", "secret", "secretkey", "secret_key", "token", "key");
+
+    // password=… as H2 (;PASSWORD=…) and PostgreSQL (?password=… / &password=…) URLs carry it, and user:password@.
+    private static final Pattern URI_SECRET_SETTING = Pattern.compile("(?i)((?:password|secret|token)\\s*=)[^;&]*");
+    private static final Pattern URI_USER_INFO_PASSWORD = Pattern.compile("(://[^/@:?;]*:)[^/@?;]*@");
+
+    /** {@code uri} with any password it carries masked, for logs and messages. */
+    public static String maskUri(String uri) {
+        if (uri == null) {
+            return null;
+        }
+        String masked = URI_SECRET_SETTING.matcher(uri).replaceAll("$1****");
+        return URI_USER_INFO_PASSWORD.matcher(masked).replaceAll("$1****@");
+    }
 
     /** Folder of the embedded default, see {@code Mlops.local()}. */
     public static Path defaultHome() {
@@ -54,8 +68,8 @@ public record MlopsSettings(
 
     /** One line for the log, with every secret-looking option masked. */
     public String describe() {
-        return "metadata=" + (metadataStore != null ? metadataStore.description() : metadataUri + masked(metadataOptions))
-                + ", artifacts=" + (artifactStore != null ? artifactStore.location() : artifactUri + masked(artifactOptions))
+        return "metadata=" + (metadataStore != null ? metadataStore.description() : maskUri(metadataUri) + masked(metadataOptions))
+                + ", artifacts=" + (artifactStore != null ? artifactStore.location() : maskUri(artifactUri) + masked(artifactOptions))
                 + ", principal=" + principal.name() + ", clock=" + clock;
     }
 
@@ -82,7 +96,7 @@ public record MlopsSettings(
 
         public void metadataUri(String uri, Map<String, String> options) {
             Objects.requireNonNull(uri, "metadata uri");
-            checkMetadataUnset("metadata(\"" + uri + "\")");
+            checkMetadataUnset("metadata(\"" + maskUri(uri) + "\")");
             metadataUri = uri;
             metadataOptions = Map.copyOf(options);
         }
@@ -95,7 +109,7 @@ public record MlopsSettings(
 
         public void artifactUri(String uri, Map<String, String> options) {
             Objects.requireNonNull(uri, "artifact uri");
-            checkArtifactsUnset("artifacts(\"" + uri + "\")");
+            checkArtifactsUnset("artifacts(\"" + maskUri(uri) + "\")");
             artifactUri = uri;
             artifactOptions = Map.copyOf(options);
         }
@@ -124,14 +138,14 @@ public record MlopsSettings(
         private void checkMetadataUnset(String attempt) {
             if (metadataUri != null || metadataStore != null) {
                 throw new IllegalStateException(attempt + " conflicts with the metadata store already set ("
-                        + (metadataStore != null ? metadataStore.description() : metadataUri) + "); set it once");
+                        + (metadataStore != null ? metadataStore.description() : maskUri(metadataUri)) + "); set it once");
             }
         }
 
         private void checkArtifactsUnset(String attempt) {
             if (artifactUri != null || artifactStore != null) {
                 throw new IllegalStateException(attempt + " conflicts with the artifact store already set ("
-                        + (artifactStore != null ? artifactStore.location() : artifactUri) + "); set it once");
+                        + (artifactStore != null ? artifactStore.location() : maskUri(artifactUri)) + "); set it once");
             }
         }
 

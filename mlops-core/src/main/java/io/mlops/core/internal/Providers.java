@@ -43,11 +43,11 @@ public final class Providers {
                 .filter(claims)
                 .toList();
         if (candidates.isEmpty()) {
-            throw new InvalidArgumentException("no " + type.getSimpleName() + " on the class path supports '" + uri
-                    + "'; add the module for that scheme (" + hint + ")");
+            throw new InvalidArgumentException("no " + type.getSimpleName() + " on the class path supports '"
+                    + MlopsSettings.maskUri(uri) + "'; add the module for that scheme (" + hint + ")");
         }
         if (candidates.size() > 1) {
-            throw new InvalidArgumentException("several " + type.getSimpleName() + "s support '" + uri + "': "
+            throw new InvalidArgumentException("several " + type.getSimpleName() + "s support '" + MlopsSettings.maskUri(uri) + "': "
                     + candidates.stream().map(name).toList() + "; pass the store instance to the builder instead of a URI");
         }
         return candidates.get(0);
