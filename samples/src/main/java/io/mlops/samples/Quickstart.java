@@ -54,11 +54,15 @@ public final class Quickstart {
     /** Held so the level sticks: java.util.logging keeps loggers only weakly. */
     private static final java.util.logging.Logger TRIBUO_LOG = java.util.logging.Logger.getLogger("org.tribuo");
 
+    static {
+        // Tribuo reports each training at INFO on java.util.logging; the quickstart tells its own story.
+        TRIBUO_LOG.setLevel(java.util.logging.Level.WARNING);
+    }
+
     private Quickstart() {
     }
 
     public static void main(String[] args) {
-        TRIBUO_LOG.setLevel(java.util.logging.Level.WARNING);
         Path csv = args.length > 0 ? Path.of(args[0]) : BankMarketingData.locateDefaultCsv();
         try (Mlops mlops = openStores()) {
             System.out.println(run(mlops, csv).summaryLine());

@@ -1,0 +1,57 @@
+package io.mlops.samples;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.mlops.Mlops;
+import io.mlops.api.registry.ModelVersion;
+import io.mlops.api.tracking.Run;
+import io.mlops.api.tracking.RunStatus;
+import io.mlops.samples.bank.BankMarketingData;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The quickstart end to end on the embedded defaults (H2 file + local folder), run twice. */
+class QuickstartTest {
+
+    @TempDir
+    Path home;
+
+    @Test
+    void quickstart_twice_registersConsecutiveVersions_andKeepsTheFirst() {
+        Path csv = BankMarketingData.locateDefaultCsv();
+
+        Quickstart.Outcome first;
+        try (Mlops mlops = Mlops.local(home)) {
+            first = Quickstart.run(mlops, csv);
+        }
+        Quickstart.Outcome second;
+        try (Mlops mlops = Mlops.local(home)) {
+            second = Quickstart.run(mlops, csv);
+
+            assertThat(second.version().version()).isEqualTo(first.version().version() + 1);
+            assertThat(mlops.registry().listVersions(Quickstart.MODEL_NAME)).extracting(ModelVersion::version)
+                    .containsExactly(first.version().version(), second.version().version());
+            assertThat(mlops.registry().resolve("models:/bank-term-deposit@champion").version())
+                    .isEqualTo(second.version().version());
+
+            Run run = mlops.tracking().getRun(second.runId());
+            assertThat(run.status()).isEqualTo(RunStatus.FINISHED);
+            assertThat(run.params()).containsEntry("excluded_features", "duration");
+            assertThat(run.metric("test_auc")).hasValueSatisfying(auc -> assertThat(auc).isGreaterThan(0.75));
+            assertThat(run.inputs()).singleElement().satisfies(input -> {
+                assertThat(input.context()).isEqualTo("training");
+                assertThat(input.dataset().digest())
+                        .isEqualTo("sha256:2d42394367a113d8d2a9adadd0e1f95911b458b31168dd20600ba8a8e7b2a2c7");
+                assertThat(input.dataset().rowCount()).hasValue(41_188);
+                assertThat(input.dataset().schema()).hasSize(15);
+            });
+            assertThat(mlops.tracking().listArtifacts(second.runId())).extracting(o -> o.key())
+                    .containsExactly("runs/" + second.runId() + "/model/model.onnx");
+        }
+        assertThat(first.auc()).isGreaterThan(0.75);
+        assertThat(second.maxDifference()).isLessThanOrEqualTo(Quickstart.TOLERANCE);
+        assertThat(second.summaryLine()).matches(
+                "QUICKSTART run=[0-9a-f]{32} model=bank-term-deposit version=2 auc=0\\.\\d{4}");
+    }
+}
