@@ -5,20 +5,24 @@ import io.mlops.api.NotFoundException;
 import io.mlops.api.registry.ModelVersion;
 import io.mlops.api.registry.RegisteredModel;
 import io.mlops.api.spi.MetadataStore;
+import io.mlops.api.spi.search.RunQuery;
 import io.mlops.api.tracking.DatasetInput;
 import io.mlops.api.tracking.Experiment;
 import io.mlops.api.tracking.Metric;
 import io.mlops.api.tracking.Run;
 import io.mlops.api.tracking.RunStatus;
+import io.mlops.core.internal.search.InMemoryRunSearch;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -42,6 +46,8 @@ public final class InMemoryMetadataStore implements MetadataStore {
         final Map<String, String> params = new LinkedHashMap<>();
         final Map<String, String> tags = new LinkedHashMap<>();
         final Map<String, List<Metric>> metrics = new HashMap<>();
+        /** Every stored point, as its identity: see {@link #logMetrics}. */
+        final Set<Metric> metricIds = new HashSet<>();
         final Map<String, Metric> latest = new HashMap<>();
         final LinkedHashSet<DatasetInput> inputs = new LinkedHashSet<>();
 
@@ -178,6 +184,11 @@ public final class InMemoryMetadataStore implements MetadataStore {
     public synchronized void logMetrics(String runId, List<Metric> metrics) {
         RunState state = run(runId);
         for (Metric m : metrics) {
+            // Records compare doubles bit-wise; the SQL stores compare numerically, where -0.0 = 0.0.
+            Metric id = m.value() == 0.0 ? new Metric(m.key(), 0.0, m.step(), m.timestamp()) : m;
+            if (!state.metricIds.add(id)) {
+                continue;
+            }
             state.metrics.computeIfAbsent(m.key(), k -> new ArrayList<>()).add(m);
             state.latest.merge(m.key(), m, (old, now) -> LATEST_ORDER.compare(now, old) >= 0 ? now : old);
         }
@@ -198,6 +209,12 @@ public final class InMemoryMetadataStore implements MetadataStore {
     @Override
     public synchronized void setRunTag(String runId, String key, String value) {
         run(runId).tags.put(key, value);
+    }
+
+    @Override
+    public synchronized List<Run> searchRuns(RunQuery query) {
+        checkOpen();
+        return InMemoryRunSearch.search(runs.values().stream().map(RunState::snapshot).toList(), query);
     }
 
     @Override

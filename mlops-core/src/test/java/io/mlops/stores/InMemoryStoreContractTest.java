@@ -4,6 +4,7 @@ import io.mlops.api.artifact.ArtifactStore;
 import io.mlops.api.spi.MetadataStore;
 import io.mlops.tck.ArtifactStoreContract;
 import io.mlops.tck.RegistryStoreContract;
+import io.mlops.tck.RunSearchContract;
 import io.mlops.tck.TrackingStoreContract;
 import org.junit.jupiter.api.Nested;
 
@@ -12,6 +13,14 @@ class InMemoryStoreContractTest {
 
     @Nested
     class Tracking extends TrackingStoreContract {
+        @Override
+        protected MetadataStore newStore() {
+            return new InMemoryMetadataStore();
+        }
+    }
+
+    @Nested
+    class RunSearch extends RunSearchContract {
         @Override
         protected MetadataStore newStore() {
             return new InMemoryMetadataStore();

@@ -54,6 +54,7 @@ final class Database {
     // PostgreSQL shutting down or starting up, H2 database closed: the server is gone, not the query.
     private static final Set<String> UNAVAILABLE_STATES = Set.of("57P01", "57P02", "57P03", "90098", "90121");
     private static final int MAX_ATTEMPTS = 5;
+    private static final int MAX_DETAIL = 600;
 
     private final DataSource dataSource;
     private final String description;
@@ -165,7 +166,7 @@ final class Database {
      */
     static MlopsException translate(String operation, String description, SQLException e, int attempts) {
         String state = e.getSQLState();
-        String detail = e.getMessage() + " (SQLState " + state + ", vendor code " + e.getErrorCode() + ")";
+        String detail = abbreviate(e.getMessage()) + " (SQLState " + state + ", vendor code " + e.getErrorCode() + ")";
         if (causedByInterrupt(e)) {
             Thread.currentThread().interrupt();
             return new StoreUnavailableException("interrupted while trying to " + operation + " in " + description, e);
@@ -186,6 +187,19 @@ final class Database {
                     + detail, e);
         }
         return new MlopsException("cannot " + operation + " in " + description + ": " + detail, e);
+    }
+
+    /**
+     * A driver message cut to a length fit for logs: PostgreSQL's batch errors quote the whole
+     * rewritten statement with every bound value (hundreds of kilobytes for a metric batch). The
+     * reason is at the end ("... was aborted: FATAL: terminating connection"), so both ends stay.
+     */
+    static String abbreviate(String message) {
+        if (message == null || message.length() <= MAX_DETAIL) {
+            return message;
+        }
+        return message.substring(0, MAX_DETAIL / 2) + " ...(" + (message.length() - MAX_DETAIL) + " characters left out)... "
+                + message.substring(message.length() - MAX_DETAIL / 2);
     }
 
     private static boolean isUnavailable(SQLException e) {

@@ -6,6 +6,7 @@ import io.mlops.api.MlopsException;
 import io.mlops.api.registry.ModelVersion;
 import io.mlops.api.registry.RegisteredModel;
 import io.mlops.api.spi.MetadataStore;
+import io.mlops.api.spi.search.RunQuery;
 import io.mlops.api.tracking.DatasetInput;
 import io.mlops.api.tracking.Experiment;
 import io.mlops.api.tracking.Metric;
@@ -52,7 +53,7 @@ import org.slf4j.LoggerFactory;
 public final class JdbcMetadataStore implements MetadataStore {
 
     private static final Logger LOG = LoggerFactory.getLogger(JdbcMetadataStore.class);
-    private static final String SCHEMA_HISTORY_TABLE = "mlops_schema_history";
+    static final String SCHEMA_HISTORY_TABLE = "mlops_schema_history";
 
     private final HikariDataSource pool;
     private final Database db;
@@ -246,6 +247,11 @@ public final class JdbcMetadataStore implements MetadataStore {
     @Override
     public void setRunTag(String runId, String key, String value) {
         tracking.setRunTag(runId, key, value);
+    }
+
+    @Override
+    public List<Run> searchRuns(RunQuery query) {
+        return tracking.searchRuns(query);
     }
 
     @Override

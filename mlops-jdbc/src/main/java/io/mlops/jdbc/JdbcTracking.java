@@ -8,6 +8,7 @@ import static io.mlops.jdbc.Database.update;
 
 import io.mlops.api.AlreadyExistsException;
 import io.mlops.api.NotFoundException;
+import io.mlops.api.spi.search.RunQuery;
 import io.mlops.api.tracking.Dataset;
 import io.mlops.api.tracking.DatasetInput;
 import io.mlops.api.tracking.Experiment;
@@ -19,11 +20,13 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
 
@@ -72,8 +75,9 @@ final class JdbcTracking {
     private static final String INSERT_PARAM = "INSERT INTO params (run_id, param_key, param_value) VALUES (?, ?, ?)";
     private static final String SELECT_PARAM = "SELECT param_value FROM params WHERE run_id = ? AND param_key = ?";
 
-    private static final String INSERT_METRIC = "INSERT INTO metrics"
-            + " (run_id, metric_key, metric_value, step, metric_time) VALUES (?, ?, ?, ?, ?)";
+    private static final List<String> METRIC_COLUMNS = List.of("run_id", "metric_key", "metric_value", "step", "metric_time");
+    // A point's identity (migration V2's unique index): a repeated batch skips what is stored.
+    private static final List<String> METRIC_KEY = List.of("run_id", "metric_key", "step", "metric_time", "metric_value");
     private static final String SELECT_RUN_LATEST =
             "SELECT metric_key, metric_value, step, metric_time FROM latest_metrics WHERE run_id = ?";
     private static final String INSERT_LATEST = "INSERT INTO latest_metrics"
@@ -94,6 +98,7 @@ final class JdbcTracking {
     private final String upsertExperimentTag;
     private final String upsertRunTag;
     private final String insertInputIfAbsent;
+    private final String insertMetricIfAbsent;
 
     JdbcTracking(Database db, Dialect dialect) {
         this.db = db;
@@ -101,6 +106,7 @@ final class JdbcTracking {
         this.upsertExperimentTag = dialect.upsert("experiment_tags", TAG_COLUMNS_EXPERIMENT, TAG_COLUMNS_EXPERIMENT.subList(0, 2));
         this.upsertRunTag = dialect.upsert("run_tags", TAG_COLUMNS_RUN, TAG_COLUMNS_RUN.subList(0, 2));
         this.insertInputIfAbsent = dialect.insertIfAbsent("run_inputs", INPUT_COLUMNS, INPUT_KEY);
+        this.insertMetricIfAbsent = dialect.insertIfAbsent("metrics", METRIC_COLUMNS, METRIC_KEY);
     }
 
     // ---- experiments ----
@@ -236,10 +242,14 @@ final class JdbcTracking {
             List<Object[]> points = new ArrayList<>(metrics.size());
             Map<String, Metric> newest = new LinkedHashMap<>();
             for (Metric m : metrics) {
-                points.add(new Object[] {runId, m.key(), m.value(), m.step(), m.timestamp()});
+                points.add(dialect.insertIfAbsentArguments(METRIC_COLUMNS, METRIC_KEY,
+                        new Object[] {runId, m.key(), m.value(), m.step(), m.timestamp()}));
                 newest.merge(m.key(), m, (a, b) -> LATEST_ORDER.compare(b, a) > 0 ? b : a);
             }
-            batch(c, INSERT_METRIC, points);
+            // The run lock above serializes writers of this run, so "insert unless present" cannot
+            // race with another insert of the same point, even where it is not one atomic statement (H2).
+            // Skipped points leave latest_metrics right: an equal point was already counted there.
+            batch(c, insertMetricIfAbsent, points);
 
             Map<String, Metric> stored = new HashMap<>();
             for (Metric m : query(c, SELECT_RUN_LATEST, JdbcTracking::metric, runId)) {
@@ -274,6 +284,24 @@ final class JdbcTracking {
         });
     }
 
+    List<Run> searchRuns(RunQuery query) {
+        RunSearchSql.Statement statement = RunSearchSql.compile(query, dialect);
+        return db.inTransaction("search runs of experiment(s) " + query.experimentIds(), c -> {
+            List<String> ids = query(c, statement.sql(), rs -> rs.getString(1), statement.arguments().toArray());
+            if (ids.isEmpty()) {
+                return List.of();
+            }
+            // One batched load for the whole page, then back into the order the search chose.
+            String byIds = "r.id IN (" + String.join(", ", Collections.nCopies(ids.size(), "?")) + ")";
+            Map<String, Run> loaded = new HashMap<>();
+            for (Run run : loadRuns(c, byIds, ids.toArray())) {
+                loaded.put(run.id(), run);
+            }
+            // A run deleted between the two statements is left out rather than failing the page.
+            return ids.stream().map(loaded::get).filter(Objects::nonNull).toList();
+        });
+    }
+
     void logInputs(String runId, List<DatasetInput> inputs) {
         // A concurrent writer logging the same input makes ours a duplicate: repeating finds it present.
         db.upsertTransaction("log " + inputs.size() + " input(s) to run '" + runId + "'", c -> {
@@ -297,7 +325,7 @@ final class JdbcTracking {
         }
     }
 
-    private static List<Run> loadRuns(Connection c, String filter, String arg) throws SQLException {
+    private static List<Run> loadRuns(Connection c, String filter, Object... arg) throws SQLException {
         Map<String, Map<String, String>> params = new HashMap<>();
         for (String[] p : query(c, String.format(SELECT_PARAMS, filter), JdbcTracking::triple, arg)) {
             params.computeIfAbsent(p[0], k -> new HashMap<>()).put(p[1], p[2]);

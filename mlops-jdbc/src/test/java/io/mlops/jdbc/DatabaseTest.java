@@ -61,6 +61,22 @@ class DatabaseTest {
     }
 
     @Test
+    void batchFailure_quotingTheWholeStatement_isCutToBothEnds() {
+        String statement = "Batch entry 1 INSERT INTO metrics VALUES " + "(('run'), ('k'), ('1.0'::double precision)),".repeat(5_000);
+        SQLException e = new SQLException(statement + " was aborted: FATAL: terminating connection due to administrator command",
+                "57P01");
+
+        MlopsException translated = translate(e);
+
+        assertThat(translated).isInstanceOf(StoreUnavailableException.class)
+                .hasMessageContaining("Batch entry 1 INSERT INTO metrics")
+                .hasMessageContaining("characters left out")
+                .hasMessageContaining("terminating connection due to administrator command")
+                .hasMessageContaining("SQLState 57P01");
+        assertThat(translated.getMessage()).hasSizeLessThan(1_000);
+    }
+
+    @Test
     void interruptedWait_restoresTheInterruptFlag() {
         SQLException e = new SQLException("mlops - Interrupted during connection acquisition", new InterruptedException());
         try {

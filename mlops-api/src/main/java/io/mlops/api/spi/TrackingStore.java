@@ -1,5 +1,6 @@
 package io.mlops.api.spi;
 
+import io.mlops.api.spi.search.RunQuery;
 import io.mlops.api.tracking.DatasetInput;
 import io.mlops.api.tracking.Experiment;
 import io.mlops.api.tracking.Metric;
@@ -56,13 +57,26 @@ public interface TrackingStore {
      */
     Optional<String> putParamIfAbsent(String runId, String key, String value);
 
-    /** Appends metric points; all or none. */
+    /**
+     * Appends metric points; all or none. A point's identity is (run, key, step, timestamp, value),
+     * MLflow's metric key: a point equal in all five to one already stored, or to an earlier one in
+     * the same call, is stored once and the call still succeeds. Writers rely on this to repeat a
+     * call whose outcome they could not learn (a connection lost during commit) without storing a
+     * point twice. Values are compared numerically, so {@code 0.0} and {@code -0.0} are one value.
+     */
     void logMetrics(String runId, List<Metric> metrics);
 
-    /** Ordered by step, then timestamp, then insertion. */
+    /** Ordered by step, then timestamp, then insertion; each stored point once. */
     List<Metric> metricHistory(String runId, String key);
 
     void setRunTag(String runId, String key, String value);
+
+    /**
+     * The runs a checked search selects, in its order, skipping {@link RunQuery#offset()} and at
+     * most {@link RunQuery#limit()} of them. The experiments exist and every value is checked;
+     * stores must pass keys and values to their query language as bound parameters, never as text.
+     */
+    List<Run> searchRuns(RunQuery query);
 
     /** Records inputs; an input equal to one already recorded (same digest, name and context) is ignored. */
     void logInputs(String runId, List<DatasetInput> inputs);

@@ -31,12 +31,20 @@ import java.util.Optional;
  *       matches if one of its inputs does.</li>
  * </ul>
  * A run lacking the metric, param or tag a clause names does not match it. Keys with odd characters
- * go in backticks: {@code metrics.`f1 score`}. Strings are in single or double quotes.
+ * go in backticks: {@code metrics.`f1 score`}. Strings are in single or double quotes; a quote
+ * inside a string is doubled ({@code 'it''s'}). Keywords ignore case, and MLflow's singular
+ * prefixes ({@code metric.}, {@code param.}, {@code tag.}, {@code attribute.} or {@code run.},
+ * {@code dataset.}) are accepted too.
  * {@code LIKE} is case-sensitive with {@code %} and {@code _} wildcards; {@code ILIKE} ignores case.
+ * In a pattern, {@code \%}, {@code \_} and {@code \\} stand for the character itself; a backslash
+ * before anything else is an error. Status values are {@code RUNNING}, {@code FINISHED},
+ * {@code FAILED} and {@code KILLED}; times are whole numbers.
  *
  * <h2>Order</h2>
  * Up to several keys such as {@code metrics.auc DESC} or {@code attributes.start_time}; runs missing
- * an order key come last. Ties are broken by start time (newest first), then run id.
+ * an order key come last. Ties are broken by start time (newest first), then run id. Metrics and
+ * times order as numbers, strings by Unicode code point; data set fields cannot be ordered by,
+ * since a run may have several inputs.
  *
  * @param experimentIds experiments to search; at least one
  * @param filter        the filter; empty for all runs
@@ -49,6 +57,14 @@ public record RunSearch(List<String> experimentIds, String filter, List<String> 
 
     public static final int DEFAULT_PAGE_SIZE = 100;
     public static final int MAX_PAGE_SIZE = 10_000;
+    /** Most clauses a filter may have. */
+    public static final int MAX_CLAUSES = 20;
+    /** Most values an {@code IN (...)} list may have. */
+    public static final int MAX_IN_VALUES = 500;
+    /** Most keys an order may have. */
+    public static final int MAX_ORDER_KEYS = 10;
+    /** Most experiments one search may cover. */
+    public static final int MAX_EXPERIMENTS = 100;
 
     public RunSearch {
         experimentIds = List.copyOf(Objects.requireNonNull(experimentIds, "experimentIds"));

@@ -1,6 +1,7 @@
 package io.mlops.core.internal;
 
 import io.mlops.api.AlreadyExistsException;
+import io.mlops.api.ConflictException;
 import io.mlops.api.InvalidArgumentException;
 import io.mlops.api.MlopsException;
 import io.mlops.api.NotFoundException;
@@ -9,13 +10,18 @@ import io.mlops.api.artifact.ArtifactStore;
 import io.mlops.api.artifact.StoredObject;
 import io.mlops.api.spi.TrackingStore;
 import io.mlops.api.tracking.ActiveRun;
+import io.mlops.api.tracking.BatchedMetricLogger;
+import io.mlops.api.tracking.BatchingOptions;
 import io.mlops.api.tracking.Experiment;
 import io.mlops.api.tracking.Metric;
 import io.mlops.api.tracking.Run;
 import io.mlops.api.tracking.RunBody;
+import io.mlops.api.tracking.RunPage;
+import io.mlops.api.tracking.RunSearch;
 import io.mlops.api.tracking.RunSpec;
 import io.mlops.api.tracking.RunStatus;
 import io.mlops.api.tracking.Tracking;
+import io.mlops.core.internal.search.RunSearches;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
@@ -159,9 +165,25 @@ final class DefaultTracking implements Tracking {
     }
 
     @Override
+    public RunPage searchRuns(RunSearch search) {
+        return RunSearches.search(store, search);
+    }
+
+    @Override
     public List<Metric> getMetricHistory(String runId, String key) {
         getRun(runId);
         return store.metricHistory(runId, Validation.key("metric", key));
+    }
+
+    @Override
+    public BatchedMetricLogger batchedLogger(String runId, BatchingOptions options) {
+        Objects.requireNonNull(options, "batching options");
+        Run run = getRun(runId);
+        if (run.status() != RunStatus.RUNNING) {
+            throw new ConflictException("cannot log metrics to run '" + runId + "': it has already ended as "
+                    + run.status() + "; only a RUNNING run takes new points");
+        }
+        return new DefaultBatchedMetricLogger(store, runId, options, clock).start();
     }
 
     @Override

@@ -1,0 +1,14 @@
+package io.mlops.jdbc;
+
+import io.mlops.api.spi.MetadataStore;
+import java.util.Map;
+import java.util.UUID;
+
+/** The public API's races on an in-memory H2 database. */
+class H2ConcurrencyTest extends PublicApiConcurrencyKit {
+
+    @Override
+    protected MetadataStore newStore() {
+        return JdbcMetadataStore.open("jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1", Map.of());
+    }
+}
