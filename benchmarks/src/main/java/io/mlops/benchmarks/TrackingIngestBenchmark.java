@@ -20,6 +20,8 @@ final class TrackingIngestBenchmark {
 
     static final int POINTS = Integer.getInteger("bench.ingest.points", 1_000_000);
     static final int TRIALS = Integer.getInteger("bench.ingest.trials", 3);
+    /** Points per write of the SDK's logger; the library default unless set. */
+    static final int BATCH = Integer.getInteger("bench.ingest.batch", BatchingOptions.DEFAULTS.maxBatchSize());
     private static final int KEYS = 10;
     private static final int COMMIT_EVERY = 1000;
 
@@ -42,7 +44,7 @@ final class TrackingIngestBenchmark {
         }
         double sdkMedian = Stats.median(sdk);
         double rawMedian = Stats.median(raw);
-        return List.of("BENCH tracking.ingest points=" + POINTS + " trials=" + TRIALS
+        return List.of("BENCH tracking.ingest points=" + POINTS + " trials=" + TRIALS + " batch=" + BATCH
                 + " sdk_per_s=" + Stats.fmt(sdkMedian) + " raw_jdbc_per_s=" + Stats.fmt(rawMedian)
                 + " ratio=" + Stats.fmt(sdkMedian / rawMedian));
     }
@@ -55,7 +57,8 @@ final class TrackingIngestBenchmark {
     private static double throughSdk(Mlops mlops) {
         try (ActiveRun run = mlops.tracking().startRun("ingest-sdk")) {
             long start = System.nanoTime();
-            try (BatchedMetricLogger logger = mlops.tracking().batchedLogger(run.id(), BatchingOptions.DEFAULTS)) {
+            try (BatchedMetricLogger logger = mlops.tracking().batchedLogger(run.id(),
+                    BatchingOptions.builder().maxBatchSize(BATCH).build())) {
                 for (int i = 0; i < POINTS; i++) {
                     logger.logMetric("m" + (i % KEYS), value(i), i / KEYS, 1_700_000_000_000L + i);
                 }

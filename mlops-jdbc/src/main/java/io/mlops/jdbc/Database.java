@@ -234,6 +234,16 @@ final class Database {
     }
 
     /** Runs one statement for each argument row as a JDBC batch. */
+    /** Whether a statement (or any statement of a batch) was refused for a duplicate key. */
+    static boolean isUniqueViolation(SQLException e) {
+        for (SQLException current = e; current != null; current = current.getNextException()) {
+            if (UNIQUE_VIOLATION.equals(current.getSQLState())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     static void batch(Connection c, String sql, List<Object[]> rows) throws SQLException {
         if (rows.isEmpty()) {
             return;

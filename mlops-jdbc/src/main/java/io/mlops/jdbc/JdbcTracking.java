@@ -19,6 +19,7 @@ import io.mlops.core.internal.StoredFormats;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Savepoint;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
@@ -77,6 +78,8 @@ final class JdbcTracking {
 
     private static final List<String> METRIC_COLUMNS = List.of("run_id", "metric_key", "metric_value", "step", "metric_time");
     // A point's identity (migration V2's unique index): a repeated batch skips what is stored.
+    private static final String INSERT_METRIC =
+            "INSERT INTO metrics (run_id, metric_key, metric_value, step, metric_time) VALUES (?, ?, ?, ?, ?)";
     private static final List<String> METRIC_KEY = List.of("run_id", "metric_key", "step", "metric_time", "metric_value");
     private static final String SELECT_RUN_LATEST =
             "SELECT metric_key, metric_value, step, metric_time FROM latest_metrics WHERE run_id = ?";
@@ -242,14 +245,10 @@ final class JdbcTracking {
             List<Object[]> points = new ArrayList<>(metrics.size());
             Map<String, Metric> newest = new LinkedHashMap<>();
             for (Metric m : metrics) {
-                points.add(dialect.insertIfAbsentArguments(METRIC_COLUMNS, METRIC_KEY,
-                        new Object[] {runId, m.key(), m.value(), m.step(), m.timestamp()}));
+                points.add(new Object[] {runId, m.key(), m.value(), m.step(), m.timestamp()});
                 newest.merge(m.key(), m, (a, b) -> LATEST_ORDER.compare(b, a) > 0 ? b : a);
             }
-            // The run lock above serializes writers of this run, so "insert unless present" cannot
-            // race with another insert of the same point, even where it is not one atomic statement (H2).
-            // Skipped points leave latest_metrics right: an equal point was already counted there.
-            batch(c, insertMetricIfAbsent, points);
+            insertPoints(c, points);
 
             Map<String, Metric> stored = new HashMap<>();
             for (Metric m : query(c, SELECT_RUN_LATEST, JdbcTracking::metric, runId)) {
@@ -269,6 +268,34 @@ final class JdbcTracking {
             batch(c, UPDATE_LATEST, updates);
             return null;
         });
+    }
+
+    /**
+     * Inserts metric points, storing a point identical to one already stored only once. The common
+     * case, all points new, is a plain batch insert; only when the key metrics_point_uk refuses it
+     * (a retried write whose commit was not acknowledged, or a point logged twice) is the batch redone
+     * with the insert-if-absent form, which costs about twice as much per row on PostgreSQL.
+     * The caller holds the run's row lock, which serializes writers of this run, so "insert unless
+     * present" cannot race with another insert of the same point even where it is not one atomic
+     * statement (H2). Skipped points leave latest_metrics right: an equal point was already counted.
+     */
+    private void insertPoints(Connection c, List<Object[]> points) throws SQLException {
+        Savepoint beforeInsert = c.setSavepoint();
+        try {
+            batch(c, INSERT_METRIC, points);
+            c.releaseSavepoint(beforeInsert);
+            return;
+        } catch (SQLException e) {
+            if (!Database.isUniqueViolation(e)) {
+                throw e;
+            }
+            c.rollback(beforeInsert);
+        }
+        List<Object[]> ifAbsent = new ArrayList<>(points.size());
+        for (Object[] point : points) {
+            ifAbsent.add(dialect.insertIfAbsentArguments(METRIC_COLUMNS, METRIC_KEY, point));
+        }
+        batch(c, insertMetricIfAbsent, ifAbsent);
     }
 
     List<Metric> metricHistory(String runId, String key) {

@@ -2,6 +2,7 @@ package io.mlops.jdbc;
 
 import io.mlops.api.spi.search.Attribute;
 import io.mlops.api.spi.search.Comparison;
+import io.mlops.api.spi.search.Entity;
 import io.mlops.api.spi.search.Field;
 import io.mlops.api.spi.search.Operator;
 import io.mlops.api.spi.search.OrderKey;
@@ -30,7 +31,11 @@ final class RunSearchSql {
     // exceed a B-tree entry); equality has to be stated on the prefix too for the index to serve.
     private static final int INDEXED_PREFIX = 256;
 
+    /** The join of the first order key when it can drive the query (see {@link #drivingMetric}). */
+    private static final String DRIVING_ALIAS = "o0";
+
     private final Dialect dialect;
+    private String drivingMetric;
     private final StringBuilder joins = new StringBuilder();
     private final List<Object> joinArguments = new ArrayList<>();
     private final StringBuilder where = new StringBuilder();
@@ -47,6 +52,7 @@ final class RunSearchSql {
     private Statement build(RunQuery query) {
         where.append("r.experiment_id IN (").append(placeholders(query.experimentIds().size())).append(')');
         whereArguments.addAll(query.experimentIds());
+        drivingMetric = drivingMetric(query);
         int alias = 0;
         for (Comparison c : query.filter()) {
             where.append(" AND ");
@@ -55,6 +61,16 @@ final class RunSearchSql {
         StringBuilder order = new StringBuilder();
         int joinAlias = 0;
         for (OrderKey key : query.orderBy()) {
+            if (joinAlias == 0 && drivingMetric != null) {
+                // Every matching run has this metric, so there are no NULLs to place and the
+                // (metric_key, metric_value) index can deliver the rows already in order.
+                joins.append(" JOIN latest_metrics ").append(DRIVING_ALIAS).append(" ON ").append(DRIVING_ALIAS)
+                        .append(".run_id = r.id AND ").append(DRIVING_ALIAS).append(".metric_key = ?");
+                joinArguments.add(drivingMetric);
+                joinAlias++;
+                order.append(DRIVING_ALIAS).append(".metric_value").append(key.ascending() ? " ASC, " : " DESC, ");
+                continue;
+            }
             String column = orderColumn(key.field(), "o" + joinAlias++);
             order.append(column).append(key.ascending() ? " ASC" : " DESC").append(" NULLS LAST, ");
         }
@@ -69,8 +85,26 @@ final class RunSearchSql {
         return new Statement(sql, List.copyOf(arguments));
     }
 
+    /**
+     * The metric of the first order key when the filter also constrains that metric, else null.
+     * Then only runs having the metric can match, so the order key's join can be an inner join,
+     * compared directly, and sorted without NULLS LAST: a plan that walks the metric's
+     * (key, value) index in order and stops after a page, whatever the number of runs.
+     */
+    private static String drivingMetric(RunQuery query) {
+        if (query.orderBy().isEmpty() || query.orderBy().get(0).field().entity() != Entity.METRIC) {
+            return null;
+        }
+        Field first = query.orderBy().get(0).field();
+        return query.filter().stream().anyMatch(c -> c.field().equals(first)) ? first.key() : null;
+    }
+
     private void clause(Comparison c, String a) {
         Field field = c.field();
+        if (field.entity() == Entity.METRIC && field.key().equals(drivingMetric)) {
+            comparison(DRIVING_ALIAS + ".metric_value", c, false);
+            return;
+        }
         switch (field.entity()) {
             case METRIC -> {
                 where.append("EXISTS (SELECT 1 FROM latest_metrics ").append(a).append(" WHERE ").append(a)
@@ -105,8 +139,14 @@ final class RunSearchSql {
             case EQ, NE, GT, GE, LT, LE -> {
                 if (prefixIndexed && c.operator() == Operator.EQ) {
                     where.append("left(").append(column).append(", ").append(INDEXED_PREFIX).append(") = left(?, ")
-                            .append(INDEXED_PREFIX).append(") AND ");
+                            .append(INDEXED_PREFIX).append(")");
                     whereArguments.add(c.value());
+                    if (shorterThanPrefix(c.values())) {
+                        // Equal prefixes of a shorter literal mean equal values; a second predicate on
+                        // the same column would only make the planner underestimate the matches.
+                        return;
+                    }
+                    where.append(" AND ");
                 }
                 where.append(column).append(' ').append(sqlOperator(c)).append(" ?");
                 whereArguments.add(c.value());
@@ -124,13 +164,22 @@ final class RunSearchSql {
                 if (prefixIndexed) {
                     where.append("left(").append(column).append(", ").append(INDEXED_PREFIX).append(") IN (")
                             .append(String.join(", ", Collections.nCopies(c.values().size(), "left(?, " + INDEXED_PREFIX + ")")))
-                            .append(") AND ");
+                            .append(")");
                     whereArguments.addAll(c.values());
+                    if (shorterThanPrefix(c.values())) {
+                        return;
+                    }
+                    where.append(" AND ");
                 }
                 where.append(column).append(" IN (").append(placeholders(c.values().size())).append(')');
                 whereArguments.addAll(c.values());
             }
         }
+    }
+
+    /** Whether every value is shorter than the indexed prefix, counted as PostgreSQL counts characters. */
+    private static boolean shorterThanPrefix(List<Object> values) {
+        return values.stream().allMatch(v -> v instanceof String text && text.codePointCount(0, text.length()) < INDEXED_PREFIX);
     }
 
     private static String sqlOperator(Comparison c) {

@@ -108,7 +108,7 @@ class JdbcMetadataStoreTest {
 
         assertThat(tables(url)).containsAll(SCHEMA_TABLES);
         assertThat(schemaHistory(url)).containsExactly(Map.entry("1", true), Map.entry("1.1", true), Map.entry("2", true),
-                Map.entry("3", true));
+                Map.entry("3", true), Map.entry("4", true));
     }
 
     @Test
@@ -135,7 +135,7 @@ class JdbcMetadataStoreTest {
         assertThat(second.findVersion("credit-risk", 1)).contains(v1);
         assertThat(second.findModel("credit-risk").orElseThrow().aliases()).containsExactly(Map.entry("champion", 1));
         assertThat(historyAfterFirstOpen).containsExactly(Map.entry("1", true), Map.entry("1.1", true), Map.entry("2", true),
-                Map.entry("3", true));
+                Map.entry("3", true), Map.entry("4", true));
         assertThat(schemaHistory(url)).isEqualTo(historyAfterFirstOpen);
     }
 
