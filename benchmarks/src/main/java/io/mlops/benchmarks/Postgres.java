@@ -38,6 +38,10 @@ final class Postgres {
     }
 
     static void dropSchema(String urlWithSchema) throws SQLException {
+        if (Boolean.getBoolean("bench.keepSchema")) {
+            System.err.println("keeping " + urlWithSchema + " (bench.keepSchema)");
+            return;
+        }
         String schema = urlWithSchema.substring(urlWithSchema.lastIndexOf("currentSchema=") + "currentSchema=".length());
         try (Connection c = DriverManager.getConnection(baseUrl()); Statement s = c.createStatement()) {
             s.execute("DROP SCHEMA " + schema + " CASCADE");

@@ -314,6 +314,15 @@ final class JdbcTracking {
     List<Run> searchRuns(RunQuery query) {
         RunSearchSql.Statement statement = RunSearchSql.compile(query, dialect);
         return db.inTransaction("search runs of experiment(s) " + query.experimentIds(), c -> {
+            if (dialect == Dialect.POSTGRESQL) {
+                // The driver turns a statement run five times into a server-side prepared one, and
+                // PostgreSQL may then reuse a generic plan that ignores the metric and value bound,
+                // choosing a hash join over every run (measured: 490 ms instead of 6 ms at 100,000
+                // runs). Planning each search with its own values costs about a millisecond.
+                try (java.sql.Statement session = c.createStatement()) {
+                    session.execute("SET LOCAL plan_cache_mode = force_custom_plan");
+                }
+            }
             List<String> ids = query(c, statement.sql(), rs -> rs.getString(1), statement.arguments().toArray());
             if (ids.isEmpty()) {
                 return List.of();
