@@ -17,7 +17,11 @@ if ! command -v pg_lsclusters >/dev/null 2>&1 || [ -z "$(pg_lsclusters -h 2>/dev
   DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq postgresql >/dev/null
 fi
 
-read -r PG_VERSION PG_CLUSTER _ <<<"$(pg_lsclusters -h | head -1)"
+read -r PG_VERSION PG_CLUSTER _ <<<"$(pg_lsclusters -h | sort -rn | head -1)"
+if [ "${PG_VERSION%%.*}" -lt 15 ]; then
+  echo "postgres: version $PG_VERSION found; the tests need PostgreSQL 15 or newer" >&2
+  return 1 2>/dev/null || exit 1
+fi
 if [ "$(pg_lsclusters -h | awk -v v="$PG_VERSION" -v c="$PG_CLUSTER" '$1==v && $2==c {print $4}')" != "online" ]; then
   echo "postgres: starting cluster $PG_VERSION/$PG_CLUSTER"
   as_root pg_ctlcluster "$PG_VERSION" "$PG_CLUSTER" start

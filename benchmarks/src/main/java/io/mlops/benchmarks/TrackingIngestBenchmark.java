@@ -34,7 +34,10 @@ final class TrackingIngestBenchmark {
         List<Double> raw = new ArrayList<>();
         try (Mlops mlops = Mlops.builder().metadata(url).artifacts("mem:").build()) {
             for (int trial = 0; trial < TRIALS; trial++) {
-                raw.add(rawJdbc(url, newRunId(mlops)));
+                try (ActiveRun baseline = mlops.tracking().startRun("ingest-baseline")) {
+                    raw.add(rawJdbc(url, baseline.id()));
+                    baseline.finish();
+                }
                 sdk.add(throughSdk(mlops));
                 System.err.printf("tracking.ingest trial %d: sdk %.0f points/s, raw %.0f points/s%n",
                         trial + 1, sdk.get(trial), raw.get(trial));
@@ -47,11 +50,6 @@ final class TrackingIngestBenchmark {
         return List.of("BENCH tracking.ingest points=" + POINTS + " trials=" + TRIALS + " batch=" + BATCH
                 + " sdk_per_s=" + Stats.fmt(sdkMedian) + " raw_jdbc_per_s=" + Stats.fmt(rawMedian)
                 + " ratio=" + Stats.fmt(sdkMedian / rawMedian));
-    }
-
-    private static String newRunId(Mlops mlops) {
-        ActiveRun run = mlops.tracking().startRun("ingest-baseline");
-        return run.id();
     }
 
     private static double throughSdk(Mlops mlops) {

@@ -44,8 +44,10 @@ import java.util.stream.Stream;
  *
  * <h2>Layout</h2>
  * The bytes of key {@code a/b.onnx} are the file {@code <root>/a/b.onnx}, so the folder can be
- * browsed directly. Its digest record is {@code <root>/.mlops/meta/a/b.onnx.json} (format
- * version 1: sha256, size, creation time). An object exists exactly when its record exists.
+ * browsed directly. Its digest record is the JSON file {@code <root>/.mlops/meta/a/b.onnx} (format
+ * version 1: sha256, size, creation time): the record tree mirrors the data tree, so a key that
+ * clashes with another (a file where a folder is needed) is refused before anything is written.
+ * An object exists exactly when its record exists.
  *
  * <h2>Atomicity</h2>
  * Content is written to a temporary file in the store, flushed to disk, then moved into place,
@@ -58,7 +60,6 @@ import java.util.stream.Stream;
  */
 public final class LocalArtifactStore extends BaseArtifactStore {
 
-    private static final String META_SUFFIX = ".json";
     private static final long LEFTOVER_AGE_MILLIS = 24L * 60 * 60 * 1000;
 
     private final Path root;
@@ -129,6 +130,8 @@ public final class LocalArtifactStore extends BaseArtifactStore {
                 // crash between the two renames leaves nothing visible.
                 moveAtomically(tmp, target);
                 tmp = null;
+                // The rename must be durable before the record that makes the object visible.
+                forceDirectory(target.getParent());
                 writeRecord(candidate);
                 return candidate;
             }
@@ -157,6 +160,10 @@ public final class LocalArtifactStore extends BaseArtifactStore {
     public Optional<StoredObject> stat(String key) {
         ArtifactKeys.validate(key);
         Path record = recordPath(key);
+        if (!Files.isRegularFile(record)) {
+            // Absent, or a folder of other keys, or under a key that is a file: not an object.
+            return Optional.empty();
+        }
         try {
             return Optional.of(readRecord(key, Files.readAllBytes(record)));
         } catch (NoSuchFileException e) {
@@ -177,9 +184,8 @@ public final class LocalArtifactStore extends BaseArtifactStore {
         }
         List<StoredObject> objects = new ArrayList<>();
         try (Stream<Path> walk = Files.walk(start)) {
-            for (Path record : (Iterable<Path>) walk.filter(p -> p.toString().endsWith(META_SUFFIX))::iterator) {
-                String relative = metaRoot.relativize(record).toString().replace(record.getFileSystem().getSeparator(), "/");
-                String key = relative.substring(0, relative.length() - META_SUFFIX.length());
+            for (Path record : (Iterable<Path>) walk.filter(Files::isRegularFile)::iterator) {
+                String key = metaRoot.relativize(record).toString().replace(record.getFileSystem().getSeparator(), "/");
                 if (key.startsWith(keyPrefix)) {
                     try {
                         objects.add(readRecord(key, Files.readAllBytes(record)));
@@ -228,7 +234,7 @@ public final class LocalArtifactStore extends BaseArtifactStore {
     }
 
     private Path recordPath(String key) {
-        return metaRoot.resolve(key + META_SUFFIX);
+        return metaRoot.resolve(key);
     }
 
     private void writeRecord(StoredObject object) throws IOException {
@@ -245,6 +251,7 @@ public final class LocalArtifactStore extends BaseArtifactStore {
             force(tmp);
             moveAtomically(tmp, target);
             tmp = null;
+            forceDirectory(target.getParent());
         } finally {
             deleteQuietly(tmp);
         }
@@ -270,6 +277,18 @@ public final class LocalArtifactStore extends BaseArtifactStore {
         } catch (AtomicMoveNotSupportedException | FileAlreadyExistsException e) {
             throw new MlopsException("the file system under '" + to.getParent()
                     + "' cannot rename atomically, which the local artifact store needs", e);
+        }
+    }
+
+    /**
+     * Makes a rename in {@code directory} durable. Linux allows opening a directory to sync it; where
+     * the platform refuses, the file system's own ordering is all there is, and that is accepted.
+     */
+    private static void forceDirectory(Path directory) {
+        try (FileChannel channel = FileChannel.open(directory, StandardOpenOption.READ)) {
+            channel.force(true);
+        } catch (IOException | UnsupportedOperationException platformRefuses) {
+            // not supported here (e.g. Windows); nothing more can be done portably
         }
     }
 

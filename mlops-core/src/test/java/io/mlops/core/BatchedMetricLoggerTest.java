@@ -14,6 +14,7 @@ import io.mlops.api.tracking.BatchedMetricLogger;
 import io.mlops.api.tracking.BatchingOptions;
 import io.mlops.api.tracking.FullBufferPolicy;
 import io.mlops.api.tracking.Metric;
+import io.mlops.api.tracking.RunStatus;
 import io.mlops.api.tracking.Tracking;
 import io.mlops.tck.Concurrently;
 import java.time.Duration;
@@ -345,5 +346,21 @@ class BatchedMetricLoggerTest {
         assertThatThrownBy(logger::close).isInstanceOf(NotFoundException.class);
         assertThatThrownBy(logger::close).isInstanceOf(NotFoundException.class);
         assertThat(faulty.writeAttempts).hasValue(1);
+    }
+
+    @Test
+    void finishingTheRun_flushesAndClosesItsOpenLoggers_soNoPointLandsAfterTheEnd() {
+        BatchedMetricLogger logger = logger(options().maxDelay(Duration.ofHours(1)).maxBatchSize(10_000).bufferCapacity(10_000));
+        for (int step = 0; step < 500; step++) {
+            logger.logMetric("loss", 1.0 / (step + 1), step);
+        }
+
+        run.finish();
+
+        assertThat(history("loss")).hasSize(500);
+        assertThat(tracking.getRun(run.id()).status()).isEqualTo(RunStatus.FINISHED);
+        assertThatThrownBy(() -> logger.logMetric("loss", 0.1, 501))
+                .isInstanceOf(ConflictException.class)
+                .hasMessageContaining(run.id());
     }
 }

@@ -1,6 +1,9 @@
 package io.mlops.stores;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.mlops.api.AlreadyExistsException;
 
 import io.mlops.api.artifact.ArtifactStore;
 import io.mlops.api.artifact.StoredObject;
@@ -62,5 +65,19 @@ class LocalArtifactStoreTest extends ArtifactStoreContract {
 
         assertThat(old).doesNotExist();
         assertThat(recent).exists();
+    }
+
+    @Test
+    void keysThatClashAsFileAndFolder_areRefusedBeforeAnythingIsWritten_andOddFolderNamesList() {
+        store.put("reports.json/summary.txt", new ByteArrayInputStream(new byte[] {1}));
+        store.put("model", new ByteArrayInputStream(new byte[] {2}));
+
+        assertThatThrownBy(() -> store.put("model/weights.bin", new ByteArrayInputStream(new byte[] {3})))
+                .isInstanceOf(AlreadyExistsException.class)
+                .hasMessageContaining("model/weights.bin");
+        assertThatThrownBy(() -> store.put("reports.json", new ByteArrayInputStream(new byte[] {4})))
+                .isInstanceOf(AlreadyExistsException.class)
+                .hasMessageContaining("reports.json");
+        assertThat(store.list("")).extracting(StoredObject::key).containsExactly("model", "reports.json/summary.txt");
     }
 }

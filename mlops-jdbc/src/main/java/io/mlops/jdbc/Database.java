@@ -177,7 +177,7 @@ final class Database {
         }
         if (attempts > 0) {
             return new ConflictException("cannot " + operation + ": concurrent writers kept conflicting after "
-                    + attempts + " attempts: " + detail, e);
+                    + attempts + " attempts: " + detail, e, true);
         }
         if (UNIQUE_VIOLATION.equals(state)) {
             return new AlreadyExistsException("cannot " + operation + ": the key is already taken: " + detail, e);

@@ -54,7 +54,10 @@ final class JdbcTracking {
     private static final String RUN_EXISTS = "SELECT 1 FROM runs WHERE id = ?";
     // Serializes the metric writers of one run, so that reading and replacing latest_metrics
     // cannot interleave; writers to different runs do not wait for each other.
-    private static final String LOCK_RUN = "SELECT id FROM runs WHERE id = ? FOR UPDATE";
+    // NO KEY UPDATE on PostgreSQL: it serializes metric writers of a run without blocking the
+    // foreign-key checks (KEY SHARE) of params, tags and inputs written to the same run meanwhile.
+    private static final String LOCK_RUN_H2 = "SELECT id FROM runs WHERE id = ? FOR UPDATE";
+    private static final String LOCK_RUN_POSTGRESQL = "SELECT id FROM runs WHERE id = ? FOR NO KEY UPDATE";
     private static final String END_RUN =
             "UPDATE runs SET status = ?, end_time = ? WHERE id = ? AND status = 'RUNNING'";
 
@@ -239,7 +242,7 @@ final class JdbcTracking {
 
     void logMetrics(String runId, List<Metric> metrics) {
         db.inTransaction("log " + metrics.size() + " metric point(s) to run '" + runId + "'", c -> {
-            if (queryOne(c, LOCK_RUN, rs -> rs.getString(1), runId).isEmpty()) {
+            if (queryOne(c, dialect == Dialect.POSTGRESQL ? LOCK_RUN_POSTGRESQL : LOCK_RUN_H2, rs -> rs.getString(1), runId).isEmpty()) {
                 throw new NotFoundException("run '" + runId + "' does not exist");
             }
             List<Object[]> points = new ArrayList<>(metrics.size());

@@ -157,6 +157,8 @@ final class DefaultActiveRun implements ActiveRun {
                     + "; expected FINISHED, FAILED or KILLED");
         }
         checkRunning("end as " + status);
+        // Points still buffered belong before the end; if they cannot be stored the run stays RUNNING.
+        tracking.closeLoggers(id());
         if (!tracking.store.endRun(id(), status, tracking.clock.millis())) {
             Run current = tracking.getRun(id());
             endedAs = current.status();
@@ -188,10 +190,21 @@ final class DefaultActiveRun implements ActiveRun {
 
     private void endQuietly(RunStatus status, String reason, Throwable primary) {
         try {
-            String shown = reason.length() > Validation.MAX_TAG_VALUE ? reason.substring(0, Validation.MAX_TAG_VALUE) : reason;
-            tracking.store.setRunTag(id(), DefaultTracking.END_REASON_TAG, shown);
-            tracking.store.endRun(id(), status, tracking.clock.millis());
-            endedAs = status;
+            try {
+                tracking.closeLoggers(id());
+            } catch (RuntimeException lostPoints) {
+                reason = reason + "; and buffered metric points could not be stored: " + lostPoints.getMessage();
+                if (primary != null) {
+                    primary.addSuppressed(lostPoints);
+                }
+            }
+            if (tracking.store.endRun(id(), status, tracking.clock.millis())) {
+                tracking.store.setRunTag(id(), DefaultTracking.END_REASON_TAG, shortened(reason));
+                endedAs = status;
+            } else {
+                // Ended elsewhere meanwhile: keep its status and reason.
+                endedAs = tracking.getRun(id()).status();
+            }
         } catch (RuntimeException e) {
             if (primary != null) {
                 primary.addSuppressed(e);
@@ -199,6 +212,16 @@ final class DefaultActiveRun implements ActiveRun {
                 throw e;
             }
         }
+    }
+
+    /** At most 1000 characters, cut on a code point boundary: a reason, not a dump. */
+    private static String shortened(String reason) {
+        int max = 1000;
+        if (reason.length() <= max) {
+            return reason;
+        }
+        int end = Character.isHighSurrogate(reason.charAt(max - 1)) ? max - 1 : max;
+        return reason.substring(0, end) + "…";
     }
 
     private void checkRunning(String action) {

@@ -28,6 +28,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /** The rules of tracking over any {@link TrackingStore}. */
 final class DefaultTracking implements Tracking {
@@ -36,6 +38,7 @@ final class DefaultTracking implements Tracking {
     static final String END_REASON_TAG = "mlops.end_reason";
 
     final TrackingStore store;
+    private final ConcurrentHashMap<String, RunLoggers> openLoggers = new ConcurrentHashMap<>();
     final ArtifactStore artifacts;
     final Principal principal;
     final Clock clock;
@@ -183,7 +186,84 @@ final class DefaultTracking implements Tracking {
             throw new ConflictException("cannot log metrics to run '" + runId + "': it has already ended as "
                     + run.status() + "; only a RUNNING run takes new points");
         }
-        return new DefaultBatchedMetricLogger(store, runId, options, clock).start();
+        RunLoggers loggers = openLoggers.computeIfAbsent(runId, id -> new RunLoggers());
+        return loggers.add(new DefaultBatchedMetricLogger(store, runId, options, clock).start());
+    }
+
+    /**
+     * Closes (so flushes) every batched logger still open on a run, before the run ends, so that no
+     * point lands after the end and none is lost with a daemon writer at exit.
+     *
+     * @throws io.mlops.api.MlopsException from the first logger whose points could not be stored
+     */
+    void closeLoggers(String runId) {
+        RunLoggers loggers = openLoggers.remove(runId);
+        if (loggers != null) {
+            loggers.closeAll();
+        }
+    }
+
+    /** The open batched loggers of one run. */
+    private static final class RunLoggers {
+        private final Set<BatchedMetricLogger> open = ConcurrentHashMap.newKeySet();
+
+        BatchedMetricLogger add(DefaultBatchedMetricLogger logger) {
+            BatchedMetricLogger tracked = new BatchedMetricLogger() {
+                @Override
+                public void logMetric(String key, double value, long step) {
+                    logger.logMetric(key, value, step);
+                }
+
+                @Override
+                public void logMetric(String key, double value, long step, long timestamp) {
+                    logger.logMetric(key, value, step, timestamp);
+                }
+
+                @Override
+                public void flush() {
+                    logger.flush();
+                }
+
+                @Override
+                public int pending() {
+                    return logger.pending();
+                }
+
+                @Override
+                public void close() {
+                    try {
+                        logger.close();
+                    } finally {
+                        open.remove(this);
+                    }
+                }
+
+                @Override
+                public String toString() {
+                    return logger.toString();
+                }
+            };
+            open.add(tracked);
+            return tracked;
+        }
+
+        void closeAll() {
+            RuntimeException first = null;
+            for (BatchedMetricLogger logger : List.copyOf(open)) {
+                try {
+                    logger.close();
+                } catch (RuntimeException e) {
+                    if (first == null) {
+                        first = e;
+                    } else {
+                        first.addSuppressed(e);
+                    }
+                }
+            }
+            if (first != null) {
+                throw first;
+            }
+        }
     }
 
     @Override
