@@ -131,7 +131,9 @@ abstract class SqlRunSearchTests {
     private static final List<String> PARAM_KEYS = List.of("trainer", "lr", "note");
     private static final List<String> TAG_KEYS = List.of("team", "note", "mlflow.source");
     private static final List<String> STRINGS = List.of("lr", "LR", "xgb", "a%b", "a_b", "axb", "50%", "é", "É", "naïve",
-            "NAÏVE", "中文", "Zeta", "zeta", "ÄÖ", "äö", "back\\slash", "", " ", "x' OR '1'='1", "ω", "Ω", "\"q\"");
+            "NAÏVE", "中文", "Zeta", "zeta", "ÄÖ", "äö", "back\\slash", "", " ", "x' OR '1'='1", "ω", "Ω", "\"q\"",
+            // Around PostgreSQL's 256-character indexed prefix: equal prefixes, different values.
+            "p".repeat(255), "p".repeat(256), "p".repeat(256) + "q", "p".repeat(256) + "r", "p".repeat(300));
     private static final List<String> PATTERNS = List.of("%", "a%", "%b", "a_b", "a\\_b", "%\\%%", "_", "__", "%é%",
             "L%", "l%", "%x%", "50\\%", "back\\\\slash", "z%", "Z%", "%Ä%", "%ö", "ω", "%'%", "_%_", "%中%");
     private static final List<String> NAMES = List.of("baseline", "tuned", "Tuned", "tuned_2", "tuned%3", "ünïcode");

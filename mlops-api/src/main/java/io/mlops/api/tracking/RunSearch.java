@@ -9,11 +9,12 @@ import java.util.Optional;
  * A run search in MLflow's filter language.
  *
  * <pre>{@code
- * RunPage page = tracking.searchRuns(RunSearch.builder(experiment.id())
+ * RunSearch search = RunSearch.builder(experiment.id())
  *         .filter("metrics.auc > 0.75 AND params.trainer = 'lr'")
  *         .orderBy("metrics.auc DESC")
  *         .pageSize(100)
- *         .build());
+ *         .build();
+ * RunPage page = tracking.searchRuns(search);
  * while (page.nextPageToken().isPresent()) {
  *     page = tracking.searchRuns(search.withPageToken(page.nextPageToken().get()));
  * }
