@@ -25,6 +25,9 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.IntStream;
 import java.util.stream.LongStream;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -109,7 +112,29 @@ abstract class PublicApiConcurrencyKit {
                 return target;
             });
         }
-        List<Integer> attempted = Concurrently.run(tasks);
+        // Readers racing the moves: the alias must never be missing or point at a non-version.
+        AtomicBoolean moving = new AtomicBoolean(true);
+        Set<Integer> seen = ConcurrentHashMap.newKeySet();
+        List<Thread> readers = new ArrayList<>();
+        for (int r = 0; r < 2; r++) {
+            Thread reader = new Thread(() -> {
+                while (moving.get()) {
+                    seen.add(registry.resolve("models:/scorecard@champion").version());
+                }
+            });
+            reader.start();
+            readers.add(reader);
+        }
+        List<Integer> attempted;
+        try {
+            attempted = Concurrently.run(tasks);
+        } finally {
+            moving.set(false);
+            for (Thread reader : readers) {
+                reader.join(30_000);
+            }
+        }
+        assertThat(seen).isNotEmpty().allSatisfy(v -> assertThat(v).isBetween(1, THREADS));
 
         RegisteredModel model = registry.getModel("scorecard");
         assertThat(model.aliases()).containsOnlyKeys("champion");
@@ -118,6 +143,10 @@ abstract class PublicApiConcurrencyKit {
         assertThat(registry.resolve("models:/scorecard@champion").version()).isEqualTo(winner);
         assertThat(registry.listVersions("scorecard")).hasSize(THREADS);
         assertThat(model.latestVersion()).isEqualTo(THREADS);
+
+        // After the race, the move committed last is the one that holds.
+        registry.setAlias("scorecard", "champion", winner == 1 ? 2 : 1);
+        assertThat(registry.resolve("models:/scorecard@champion").version()).isEqualTo(winner == 1 ? 2 : 1);
     }
 
     @Test
