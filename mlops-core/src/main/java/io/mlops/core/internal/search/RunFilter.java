@@ -56,29 +56,25 @@ public final class RunFilter {
         };
     }
 
-    // Primitive comparisons, as SQL does: -0.0 equals 0.0.
+    // Primitive comparisons, as SQL does: -0.0 equals 0.0 (Double.compare would order them).
     private static boolean compare(double actual, Comparison c) {
         double expected = ((Number) c.value()).doubleValue();
-        return switch (c.operator()) {
-            case EQ -> actual == expected;
-            case NE -> actual != expected;
-            case GT -> actual > expected;
-            case GE -> actual >= expected;
-            case LT -> actual < expected;
-            case LE -> actual <= expected;
-            default -> throw new IllegalArgumentException(c.operator() + " does not apply to numbers: " + c);
-        };
+        return holds(c, actual < expected ? -1 : actual > expected ? 1 : 0);
     }
 
     private static boolean compare(long actual, Comparison c) {
-        long expected = ((Number) c.value()).longValue();
+        return holds(c, Long.compare(actual, ((Number) c.value()).longValue()));
+    }
+
+    /** Whether a numeric comparison holds, given the sign of actual minus expected. */
+    private static boolean holds(Comparison c, int sign) {
         return switch (c.operator()) {
-            case EQ -> actual == expected;
-            case NE -> actual != expected;
-            case GT -> actual > expected;
-            case GE -> actual >= expected;
-            case LT -> actual < expected;
-            case LE -> actual <= expected;
+            case EQ -> sign == 0;
+            case NE -> sign != 0;
+            case GT -> sign > 0;
+            case GE -> sign >= 0;
+            case LT -> sign < 0;
+            case LE -> sign <= 0;
             default -> throw new IllegalArgumentException(c.operator() + " does not apply to numbers: " + c);
         };
     }
