@@ -36,10 +36,8 @@ import java.util.TreeMap;
  */
 public final class InMemoryMetadataStore implements MetadataStore {
 
-    private static final Comparator<Metric> HISTORY_ORDER =
-            Comparator.comparingLong(Metric::step).thenComparingLong(Metric::timestamp);
-    private static final Comparator<Metric> LATEST_ORDER =
-            HISTORY_ORDER.thenComparingDouble(Metric::value);
+    private static final Comparator<Metric> HISTORY_ORDER = Metric.HISTORY_ORDER;
+    private static final Comparator<Metric> LATEST_ORDER = Metric.LATEST_ORDER;
 
     private static final class RunState {
         Run run;

@@ -35,9 +35,7 @@ import java.util.OptionalLong;
 final class JdbcTracking {
 
     /** MLflow's rule for the latest point of a metric: highest step, then timestamp, then value. */
-    static final Comparator<Metric> LATEST_ORDER = Comparator.comparingLong(Metric::step)
-            .thenComparingLong(Metric::timestamp)
-            .thenComparingDouble(Metric::value);
+    private static final Comparator<Metric> LATEST_ORDER = Metric.LATEST_ORDER;
 
     private static final String INSERT_EXPERIMENT =
             "INSERT INTO experiments (id, name, creation_time) VALUES (?, ?, ?)";

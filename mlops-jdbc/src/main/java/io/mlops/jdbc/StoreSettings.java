@@ -1,6 +1,7 @@
 package io.mlops.jdbc;
 
 import io.mlops.api.InvalidArgumentException;
+import io.mlops.core.internal.MlopsSettings;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -29,8 +30,6 @@ final class StoreSettings {
 
     // password=… in H2 (;PASSWORD=…) and PostgreSQL (?password=… / &password=…) URLs, and the
     // user:password@ form some tools write before the host.
-    private static final Pattern PASSWORD_SETTING = Pattern.compile("(?i)(password\\s*=)[^;&]*");
-    private static final Pattern USER_INFO = Pattern.compile("(//[^/:@;?&]*:)[^@/;?&]*@");
     // A password given as a URL setting, taken out so that no library logs it with the URL.
     private static final Pattern URL_PASSWORD = Pattern.compile("(?i)([;?&])password=([^;&]*)");
     private static final String MASK = "****";
@@ -123,8 +122,8 @@ final class StoreSettings {
 
     /** {@code url} with any password replaced by {@code ****}. */
     static String mask(String url) {
-        String masked = PASSWORD_SETTING.matcher(url).replaceAll("$1" + MASK);
-        return USER_INFO.matcher(masked).replaceAll("$1" + MASK + "@");
+        // One masking rule for the whole SDK, kept in core.
+        return MlopsSettings.maskUri(url);
     }
 
     /** The URL to connect with; any password setting has been moved to {@link #password()}. */

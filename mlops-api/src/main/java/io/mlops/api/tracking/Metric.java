@@ -1,5 +1,6 @@
 package io.mlops.api.tracking;
 
+import java.util.Comparator;
 import java.util.Objects;
 
 /**
@@ -12,6 +13,16 @@ import java.util.Objects;
  * @param timestamp epoch milliseconds
  */
 public record Metric(String key, double value, long step, long timestamp) {
+
+    /** Order of a metric's history: by step, then timestamp (stores break remaining ties by insertion). */
+    public static final Comparator<Metric> HISTORY_ORDER =
+            Comparator.comparingLong(Metric::step).thenComparingLong(Metric::timestamp);
+
+    /**
+     * The rule that picks a key's latest point, MLflow's: the greatest in this order (step, then
+     * timestamp, then value) is the latest. Every store applies this one rule.
+     */
+    public static final Comparator<Metric> LATEST_ORDER = HISTORY_ORDER.thenComparingDouble(Metric::value);
     public Metric {
         Objects.requireNonNull(key, "metric key");
     }
