@@ -31,6 +31,7 @@ final class TrackingIngestBenchmark {
     static List<String> run() throws Exception {
         String url = Postgres.freshSchema("bench_ingest");
         List<Double> sdk = new ArrayList<>();
+        List<Double> sdkOne = new ArrayList<>();
         List<Double> raw = new ArrayList<>();
         try (Mlops mlops = Mlops.builder().metadata(url).artifacts("mem:").build()) {
             for (int trial = 0; trial < TRIALS; trial++) {
@@ -38,25 +39,33 @@ final class TrackingIngestBenchmark {
                     raw.add(rawJdbc(url, baseline.id()));
                     baseline.finish();
                 }
-                sdk.add(throughSdk(mlops));
-                System.err.printf("tracking.ingest trial %d: sdk %.0f points/s, raw %.0f points/s%n",
-                        trial + 1, sdk.get(trial), raw.get(trial));
+                sdk.add(throughSdk(mlops, BatchingOptions.DEFAULTS.writers()));
+                sdkOne.add(throughSdk(mlops, 1));
+                System.err.printf("tracking.ingest trial %d: sdk %.0f points/s (%d writers), sdk with one writer"
+                        + " %.0f points/s, raw %.0f points/s%n", trial + 1, sdk.get(trial),
+                        BatchingOptions.DEFAULTS.writers(), sdkOne.get(trial), raw.get(trial));
             }
         } finally {
             Postgres.dropSchema(url);
         }
         double sdkMedian = Stats.median(sdk);
+        double sdkOneMedian = Stats.median(sdkOne);
         double rawMedian = Stats.median(raw);
         return List.of("BENCH tracking.ingest points=" + POINTS + " trials=" + TRIALS + " batch=" + BATCH
-                + " sdk_per_s=" + Stats.fmt(sdkMedian) + " raw_jdbc_per_s=" + Stats.fmt(rawMedian)
-                + " ratio=" + Stats.fmt(sdkMedian / rawMedian));
+                        + " writers=" + BatchingOptions.DEFAULTS.writers()
+                        + " sdk_per_s=" + Stats.fmt(sdkMedian) + " raw_jdbc_per_s=" + Stats.fmt(rawMedian)
+                        + " ratio=" + Stats.fmt(sdkMedian / rawMedian),
+                "BENCH tracking.ingest.one_writer points=" + POINTS + " trials=" + TRIALS + " batch=" + BATCH
+                        + " writers=1 sdk_per_s=" + Stats.fmt(sdkOneMedian) + " raw_jdbc_per_s=" + Stats.fmt(rawMedian)
+                        + " ratio=" + Stats.fmt(sdkOneMedian / rawMedian));
     }
 
-    private static double throughSdk(Mlops mlops) {
-        try (ActiveRun run = mlops.tracking().startRun("ingest-sdk")) {
+    /** Logs every point through one batched logger with {@code writers} parallel writers. */
+    private static double throughSdk(Mlops mlops, int writers) {
+        try (ActiveRun run = mlops.tracking().startRun("ingest-sdk-" + writers)) {
             long start = System.nanoTime();
             try (BatchedMetricLogger logger = mlops.tracking().batchedLogger(run.id(),
-                    BatchingOptions.builder().maxBatchSize(BATCH).build())) {
+                    BatchingOptions.builder().maxBatchSize(BATCH).writers(writers).build())) {
                 for (int i = 0; i < POINTS; i++) {
                     logger.logMetric("m" + (i % KEYS), value(i), i / KEYS, 1_700_000_000_000L + i);
                 }

@@ -363,4 +363,29 @@ class BatchedMetricLoggerTest {
                 .isInstanceOf(ConflictException.class)
                 .hasMessageContaining(run.id());
     }
+
+    @Test
+    void severalWriters_storeEveryPointOnce_andKeepEachMetricsOrder() {
+        BatchedMetricLogger logger = logger(options().writers(4).maxBatchSize(50));
+        for (int step = 0; step < 400; step++) {
+            for (int k = 0; k < 7; k++) {
+                logger.logMetric("m" + k, step * 10 + k, step);
+            }
+        }
+        logger.flush();
+
+        assertThat(logger.pending()).isZero();
+        for (int k = 0; k < 7; k++) {
+            assertThat(history("m" + k)).extracting(Metric::step)
+                    .containsExactlyElementsOf(LongStream.range(0, 400).boxed().toList());
+        }
+    }
+
+    @Test
+    void writers_outOfRange_isRefusedNamingTheValue() {
+        assertThatThrownBy(() -> BatchingOptions.builder().writers(0).build())
+                .isInstanceOf(InvalidArgumentException.class).hasMessageContaining("writers 0");
+        assertThatThrownBy(() -> BatchingOptions.builder().writers(17).build())
+                .isInstanceOf(InvalidArgumentException.class).hasMessageContaining("writers 17");
+    }
 }

@@ -240,16 +240,23 @@ final class JdbcTracking {
 
     void logMetrics(String runId, List<Metric> metrics) {
         db.inTransaction("log " + metrics.size() + " metric point(s) to run '" + runId + "'", c -> {
-            if (queryOne(c, dialect == Dialect.POSTGRESQL ? LOCK_RUN_POSTGRESQL : LOCK_RUN_H2, rs -> rs.getString(1), runId).isEmpty()) {
-                throw new NotFoundException("run '" + runId + "' does not exist");
-            }
             List<Object[]> points = new ArrayList<>(metrics.size());
             Map<String, Metric> newest = new LinkedHashMap<>();
             for (Metric m : metrics) {
                 points.add(new Object[] {runId, m.key(), m.value(), m.step(), m.timestamp()});
                 newest.merge(m.key(), m, (a, b) -> LATEST_ORDER.compare(b, a) > 0 ? b : a);
             }
-            insertPoints(c, points);
+            if (dialect == Dialect.POSTGRESQL) {
+                // PostgreSQL's insert-if-absent is atomic, so the points go in before the run lock is
+                // taken: concurrent writers of one run then overlap their inserts (the bulk of the
+                // work) and queue only for the latest-value upkeep. A missing run rolls it all back.
+                insertPoints(c, points);
+                lockRun(c, runId);
+            } else {
+                // H2's insert-if-absent is two statements: the run lock makes it safe.
+                lockRun(c, runId);
+                insertPoints(c, points);
+            }
 
             Map<String, Metric> stored = new HashMap<>();
             for (Metric m : query(c, SELECT_RUN_LATEST, JdbcTracking::metric, runId)) {
@@ -271,14 +278,21 @@ final class JdbcTracking {
         });
     }
 
+    private void lockRun(Connection c, String runId) throws SQLException {
+        String lock = dialect == Dialect.POSTGRESQL ? LOCK_RUN_POSTGRESQL : LOCK_RUN_H2;
+        if (queryOne(c, lock, rs -> rs.getString(1), runId).isEmpty()) {
+            throw new NotFoundException("run '" + runId + "' does not exist");
+        }
+    }
+
     /**
      * Inserts metric points, storing a point identical to one already stored only once. The common
      * case, all points new, is a plain batch insert; only when the key metrics_point_uk refuses it
      * (a retried write whose commit was not acknowledged, or a point logged twice) is the batch redone
      * with the insert-if-absent form, which costs about twice as much per row on PostgreSQL.
-     * The caller holds the run's row lock, which serializes writers of this run, so "insert unless
-     * present" cannot race with another insert of the same point even where it is not one atomic
-     * statement (H2). Skipped points leave latest_metrics right: an equal point was already counted.
+     * On H2 the caller holds the run's row lock, so "insert unless present", two statements there,
+     * cannot race with another insert of the same point; on PostgreSQL it is one atomic statement.
+     * Skipped points leave latest_metrics right: an equal point was already counted.
      */
     private void insertPoints(Connection c, List<Object[]> points) throws SQLException {
         Savepoint beforeInsert = c.setSavepoint();

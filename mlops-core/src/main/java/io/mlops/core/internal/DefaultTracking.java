@@ -23,6 +23,7 @@ import io.mlops.api.tracking.RunStatus;
 import io.mlops.api.tracking.Tracking;
 import io.mlops.core.internal.search.RunSearches;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -187,7 +188,14 @@ final class DefaultTracking implements Tracking {
                     + run.status() + "; only a RUNNING run takes new points");
         }
         RunLoggers loggers = openLoggers.computeIfAbsent(runId, id -> new RunLoggers());
-        return loggers.add(new DefaultBatchedMetricLogger(store, runId, options, clock).start());
+        if (options.writers() == 1) {
+            return loggers.add(new DefaultBatchedMetricLogger(store, runId, options, clock).start());
+        }
+        List<BatchedMetricLogger> lanes = new ArrayList<>(options.writers());
+        for (int i = 0; i < options.writers(); i++) {
+            lanes.add(new DefaultBatchedMetricLogger(store, runId, options, clock).start());
+        }
+        return loggers.add(new KeyPartitionedLogger(lanes));
     }
 
     /**
@@ -207,7 +215,7 @@ final class DefaultTracking implements Tracking {
     private static final class RunLoggers {
         private final Set<BatchedMetricLogger> open = ConcurrentHashMap.newKeySet();
 
-        BatchedMetricLogger add(DefaultBatchedMetricLogger logger) {
+        BatchedMetricLogger add(BatchedMetricLogger logger) {
             BatchedMetricLogger tracked = new BatchedMetricLogger() {
                 @Override
                 public void logMetric(String key, double value, long step) {
@@ -248,21 +256,7 @@ final class DefaultTracking implements Tracking {
         }
 
         void closeAll() {
-            RuntimeException first = null;
-            for (BatchedMetricLogger logger : List.copyOf(open)) {
-                try {
-                    logger.close();
-                } catch (RuntimeException e) {
-                    if (first == null) {
-                        first = e;
-                    } else {
-                        first.addSuppressed(e);
-                    }
-                }
-            }
-            if (first != null) {
-                throw first;
-            }
+            KeyPartitionedLogger.applyToAll(List.copyOf(open), BatchedMetricLogger::close);
         }
     }
 
