@@ -38,42 +38,24 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** What the JDBC store adds to the contract kits: migrations, concurrency across pools, errors, secrets. */
-class JdbcMetadataStoreTest {
+/** H2 specifics of the JDBC store: migrations, reopening a file database, unreachable servers, secrets; plus the {@link JdbcStoreKit}. */
+class JdbcMetadataStoreTest extends JdbcStoreKit {
 
     private static final String SECRET = "Tr0ub4dor-3-secret";
     private static final Set<String> SCHEMA_TABLES = Set.of("EXPERIMENTS", "EXPERIMENT_TAGS", "RUNS", "PARAMS", "METRICS",
             "LATEST_METRICS", "RUN_TAGS", "RUN_INPUTS", "REGISTERED_MODELS", "MODEL_TAGS", "MODEL_VERSIONS",
             "VERSION_TAGS", "MODEL_ALIASES");
 
-    private final List<JdbcMetadataStore> opened = new ArrayList<>();
-
     @TempDir
     Path dir;
-
-    @AfterEach
-    void closeStores() {
-        opened.forEach(JdbcMetadataStore::close);
-    }
 
     private static String memoryUrl() {
         return "jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1";
     }
 
-    private JdbcMetadataStore open(String url, Map<String, String> options) {
-        JdbcMetadataStore store = JdbcMetadataStore.open(url, options);
-        opened.add(store);
-        return store;
-    }
-
-    private static Run newRun(Experiment experiment) {
-        return new Run(UUID.randomUUID().toString().replace("-", ""), experiment.id(), "r", Optional.empty(),
-                RunStatus.RUNNING, 1L, OptionalLong.empty(), "alice", Map.of(), Map.of(), Map.of(), List.of());
-    }
-
-    private static ModelVersion draft(String model) {
-        return new ModelVersion(model, 0, "", "models/" + model + ".onnx", "ab".repeat(32), 10L, "onnx",
-                ModelSignature.EMPTY, "", Map.of(), ModelVersionStatus.NEW, "alice", 5L);
+    @Override
+    protected String newDatabaseUrl() {
+        return memoryUrl();
     }
 
     /** The applied SQL migrations (Flyway also records a versionless schema marker): version -> success. */
@@ -137,136 +119,6 @@ class JdbcMetadataStoreTest {
         assertThat(historyAfterFirstOpen).containsExactly(Map.entry("1", true), Map.entry("1.1", true), Map.entry("2", true),
                 Map.entry("3", true), Map.entry("4", true));
         assertThat(schemaHistory(url)).isEqualTo(historyAfterFirstOpen);
-    }
-
-    @Test
-    void latestMetric_prefersHigherStep_thenLaterTimestamp_thenHigherValue() {
-        JdbcMetadataStore store = open(memoryUrl(), Map.of());
-        Run run = newRun(store.createExperiment("e", "latest", Map.of(), 1L));
-        store.createRun(run);
-
-        store.logMetrics(run.id(), List.of(new Metric("m", 0.5, 1, 100L)));
-        store.logMetrics(run.id(), List.of(new Metric("m", 0.3, 1, 100L)));
-        assertThat(store.findRun(run.id()).orElseThrow().latestMetrics().get("m"))
-                .as("same step and time: the higher value stays").isEqualTo(new Metric("m", 0.5, 1, 100L));
-
-        store.logMetrics(run.id(), List.of(new Metric("m", 0.9, 1, 100L)));
-        store.logMetrics(run.id(), List.of(new Metric("m", 5.0, 0, 999L)));
-        assertThat(store.findRun(run.id()).orElseThrow().latestMetrics().get("m"))
-                .as("a lower step never wins, however late").isEqualTo(new Metric("m", 0.9, 1, 100L));
-
-        store.logMetrics(run.id(), List.of(new Metric("m", 0.1, 1, 200L)));
-        assertThat(store.findRun(run.id()).orElseThrow().latestMetrics().get("m"))
-                .as("same step, later time wins even with a lower value").isEqualTo(new Metric("m", 0.1, 1, 200L));
-
-        store.logMetrics(run.id(), List.of(new Metric("b", 1.0, 3, 1L), new Metric("b", 9.0, 2, 9L)));
-        assertThat(store.findRun(run.id()).orElseThrow().latestMetrics().get("b"))
-                .as("within one batch").isEqualTo(new Metric("b", 1.0, 3, 1L));
-        assertThat(store.metricHistory(run.id(), "m")).hasSize(5);
-    }
-
-    @Test
-    void createVersion_fromEightThreadsOverTwoPools_numbersConsecutively() throws Exception {
-        // Two stores on one database stand in for two application instances.
-        String url = memoryUrl();
-        List<JdbcMetadataStore> instances = List.of(open(url, Map.of()), open(url, Map.of()));
-        instances.get(0).createModel("contested", "", Map.of(), 1L);
-        List<Callable<List<Integer>>> writers = new ArrayList<>();
-        for (int t = 0; t < 8; t++) {
-            JdbcMetadataStore store = instances.get(t % 2);
-            writers.add(() -> {
-                List<Integer> mine = new ArrayList<>();
-                for (int i = 0; i < 5; i++) {
-                    mine.add(store.createVersion(draft("contested")).version());
-                }
-                return mine;
-            });
-        }
-
-        List<Integer> numbers = Concurrently.run(writers).stream().flatMap(List::stream).sorted().toList();
-
-        List<Integer> expected = IntStream.rangeClosed(1, 40).boxed().toList();
-        assertThat(numbers).isEqualTo(expected);
-        assertThat(instances.get(1).findModel("contested").orElseThrow().latestVersion()).isEqualTo(40);
-        assertThat(instances.get(1).listVersions("contested")).extracting(ModelVersion::version).isEqualTo(expected);
-    }
-
-    @Test
-    void createModel_sameNameFromEightThreadsOverTwoPools_hasOneWinner() throws Exception {
-        String url = memoryUrl();
-        List<JdbcMetadataStore> instances = List.of(open(url, Map.of()), open(url, Map.of()));
-        List<Callable<String>> attempts = new ArrayList<>();
-        for (int t = 0; t < 8; t++) {
-            JdbcMetadataStore store = instances.get(t % 2);
-            attempts.add(() -> {
-                try {
-                    store.createModel("credit-risk", "", Map.of(), 1L);
-                    return "won";
-                } catch (AlreadyExistsException e) {
-                    return e.getMessage();
-                }
-            });
-        }
-
-        List<String> outcomes = Concurrently.run(attempts);
-
-        assertThat(outcomes).containsOnlyOnce("won");
-        assertThat(outcomes).filteredOn(o -> !o.equals("won")).hasSize(7)
-                .allSatisfy(message -> assertThat(message).contains("'credit-risk'"));
-    }
-
-    @Test
-    void createExperiment_duplicateId_namesTheIdNotTheName() {
-        JdbcMetadataStore store = open(memoryUrl(), Map.of());
-        store.createExperiment("e-1", "first", Map.of(), 1L);
-
-        assertThatThrownBy(() -> store.createExperiment("e-1", "second", Map.of(), 2L))
-                .isInstanceOf(AlreadyExistsException.class)
-                .hasMessageContaining("experiment id 'e-1'");
-    }
-
-    @Test
-    void longestValuesTheApiAllows_roundTrip() {
-        JdbcMetadataStore store = open(memoryUrl(), Map.of());
-        Run run = newRun(store.createExperiment("e", "limits", Map.of(), 1L));
-        store.createRun(run);
-        String key = "k".repeat(250);
-        String param = "p".repeat(6000);
-        String tag = "t".repeat(8000);
-
-        store.putParamIfAbsent(run.id(), key, param);
-        store.setRunTag(run.id(), key, tag);
-
-        Run found = store.findRun(run.id()).orElseThrow();
-        assertThat(found.params()).containsExactly(Map.entry(key, param));
-        assertThat(found.tags()).containsEntry(key, tag);
-    }
-
-    @Test
-    void valueLongerThanItsColumn_raisesInvalidArgument_andStoresNothing() {
-        JdbcMetadataStore store = open(memoryUrl(), Map.of());
-        Run run = newRun(store.createExperiment("e", "too-long", Map.of(), 1L));
-        store.createRun(run);
-
-        assertThatThrownBy(() -> store.putParamIfAbsent(run.id(), "lr", "x".repeat(6001)))
-                .isInstanceOf(InvalidArgumentException.class)
-                .hasMessageContaining("param 'lr' of run '" + run.id() + "'");
-        assertThat(store.findRun(run.id()).orElseThrow().params()).isEmpty();
-    }
-
-    @Test
-    void closedStore_failsEveryCallWithAClearNonRetryableError() {
-        JdbcMetadataStore store = JdbcMetadataStore.open(memoryUrl(), Map.of());
-        store.close();
-        store.close();
-
-        assertThatThrownBy(store::listExperiments)
-                .isInstanceOf(MlopsException.class)
-                .hasMessageContaining("is closed")
-                .hasMessageContaining(store.description())
-                .satisfies(e -> assertThat(((MlopsException) e).retryable()).isFalse());
-        assertThatThrownBy(() -> store.createModel("m", "", Map.of(), 1L))
-                .hasMessageContaining("create registered model 'm'").hasMessageContaining("is closed");
     }
 
     @Test
