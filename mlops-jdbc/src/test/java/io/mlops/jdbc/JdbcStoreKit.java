@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.mlops.api.AlreadyExistsException;
 import io.mlops.api.InvalidArgumentException;
 import io.mlops.api.MlopsException;
-import io.mlops.api.StoreUnavailableException;
 import io.mlops.api.registry.ModelSignature;
 import io.mlops.api.registry.ModelVersion;
 import io.mlops.api.registry.ModelVersionStatus;
@@ -15,28 +14,16 @@ import io.mlops.api.tracking.Metric;
 import io.mlops.api.tracking.Run;
 import io.mlops.api.tracking.RunStatus;
 import io.mlops.tck.Concurrently;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.Set;
-import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * What the JDBC store adds to the contract kits, on any database: the latest-metric rule in SQL,
