@@ -13,7 +13,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.time.Clock;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentSkipListMap;
 
@@ -104,9 +103,5 @@ public final class InMemoryArtifactStore extends BaseArtifactStore {
     /** Test hook reachable from the core's test package. */
     public static void tamper(InMemoryArtifactStore store, String key, byte[] bytes) {
         store.replaceBytesForTesting(key, bytes);
-    }
-
-    Map<String, Integer> sizesForDebugging() {
-        return Map.of("objects", objects.size());
     }
 }

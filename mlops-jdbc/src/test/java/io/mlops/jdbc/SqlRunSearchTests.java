@@ -293,14 +293,7 @@ abstract class SqlRunSearchTests {
 
     /** A field as a user would write it: aliases, and backticks only where the key needs them. */
     private static String field(Entity entity, String key) {
-        String prefix = switch (entity) {
-            case METRIC -> "metrics";
-            case PARAM -> "params";
-            case TAG -> "tags";
-            case ATTRIBUTE -> "attributes";
-            case DATASET -> "datasets";
-        };
-        return prefix + "." + (key.matches("[A-Za-z0-9_.]+") ? key : "`" + key + "`");
+        return entity.prefix() + "." + (key.matches("[A-Za-z0-9_.]+") ? key : "`" + key + "`");
     }
 
     private static String literal(String value) {

@@ -23,13 +23,6 @@ public record Field(Entity entity, String key) {
 
     @Override
     public String toString() {
-        String prefix = switch (entity) {
-            case METRIC -> "metrics";
-            case PARAM -> "params";
-            case TAG -> "tags";
-            case ATTRIBUTE -> "attributes";
-            case DATASET -> "datasets";
-        };
-        return prefix + ".`" + key + "`";
+        return entity.prefix() + ".`" + key + "`";
     }
 }
