@@ -15,6 +15,7 @@ import io.mlops.api.registry.ModelSignature;
 import io.mlops.api.registry.ModelVersion;
 import io.mlops.api.registry.TensorSpec;
 import io.mlops.api.registry.ValueKind;
+import io.mlops.api.serving.FeatureSpec;
 import io.mlops.api.serving.Prediction;
 import io.mlops.api.serving.Scorer;
 import io.mlops.api.serving.ScorerOptions;
@@ -94,6 +95,11 @@ final class OnnxScorer implements Scorer {
     @Override
     public ModelVersion version() {
         return version;
+    }
+
+    @Override
+    public List<FeatureSpec> features() {
+        return encoder.featureSpecs();
     }
 
     @Override

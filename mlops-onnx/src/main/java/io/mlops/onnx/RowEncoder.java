@@ -9,6 +9,7 @@ import io.mlops.api.registry.DataType;
 import io.mlops.api.registry.ModelSignature;
 import io.mlops.api.registry.TensorSpec;
 import io.mlops.api.registry.ValueKind;
+import io.mlops.api.serving.FeatureSpec;
 import io.mlops.api.serving.NanPolicy;
 import java.math.BigDecimal;
 import java.math.BigInteger;
@@ -207,6 +208,23 @@ final class RowEncoder {
             throw new InvalidArgumentException("this model does not take rows of features: " + unsupported
                     + "; call scoreTensors with whole input tensors instead");
         }
+    }
+
+    /** The features a row may name, in model order; the vector input when no names are listed. */
+    List<FeatureSpec> featureSpecs() {
+        if (unsupported != null) {
+            return List.of();
+        }
+        if (vectorInput != null && features.isEmpty()) {
+            return List.of(new FeatureSpec(vectorInput, FeatureSpec.FeatureType.NUMBER_VECTOR));
+        }
+        List<FeatureSpec> specs = new ArrayList<>(features.size());
+        for (Feature f : features) {
+            DataType type = slots.get(f.slot()).type();
+            specs.add(new FeatureSpec(f.name(), type == DataType.STRING ? FeatureSpec.FeatureType.STRING
+                    : type == DataType.BOOL ? FeatureSpec.FeatureType.BOOLEAN : FeatureSpec.FeatureType.NUMBER));
+        }
+        return List.copyOf(specs);
     }
 
     /** The fixed batch size every run must use, or 0 when any size is accepted. */

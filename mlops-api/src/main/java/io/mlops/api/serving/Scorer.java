@@ -29,6 +29,12 @@ public interface Scorer extends AutoCloseable {
     /** The version being served. */
     ModelVersion version();
 
+    /**
+     * The features a row may name, in the model's order, with the type each must have; empty
+     * when the model is served only through {@link #scoreTensors}.
+     */
+    List<FeatureSpec> features();
+
     /** Scores one row. */
     Prediction score(Map<String, ?> row);
 

@@ -1,6 +1,7 @@
 package io.mlops.api.serving;
 
 import io.mlops.api.InvalidArgumentException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -9,20 +10,43 @@ import java.util.Objects;
  * How a scorer runs a model.
  *
  * <pre>{@code
- * ScorerOptions opts = ScorerOptions.builder().intraOpThreads(2).maxBatchRows(4096).build();
+ * ScorerOptions opts = ScorerOptions.builder()
+ *         .intraOpThreads(1)
+ *         .microBatching(Duration.ofNanos(200_000), 64)   // coalesce concurrent single-row calls
+ *         .build();
  * }</pre>
  *
- * @param nanPolicy      NaN handling; default {@link NanPolicy#REJECT}
- * @param intraOpThreads threads the runtime may use inside one call; default 1, which suits
- *                       many concurrent callers
- * @param maxBatchRows   largest batch accepted in one call; default 10,000
+ * <h2>Micro-batching</h2>
+ * Off by default. When on, concurrent {@link Scorer#score(java.util.Map)} calls are queued and
+ * run together as one batch: a batch starts as soon as {@code microBatchMaxRows} rows are
+ * waiting or the oldest has waited {@code microBatchDelay}, whichever comes first. A caller
+ * alone therefore waits at most the delay extra; many callers share one runtime call, which is
+ * what raises throughput. A row that fails validation fails only its own call.
+ * {@code scoreBatch} and {@code scoreTensors} are never delayed.
+ *
+ * @param nanPolicy         NaN handling; default {@link NanPolicy#REJECT}
+ * @param intraOpThreads    threads the runtime may use inside one call; default 1, which suits
+ *                          many concurrent callers
+ * @param maxBatchRows      largest batch accepted in one call; default 10,000
+ * @param microBatchDelay   longest a single-row call waits for others to join its batch;
+ *                          {@link Duration#ZERO} (the default) turns micro-batching off; at most 1 s
+ * @param microBatchMaxRows most rows coalesced into one run; default 64, at most {@code maxBatchRows}
  */
-public record ScorerOptions(NanPolicy nanPolicy, int intraOpThreads, int maxBatchRows) {
+public record ScorerOptions(
+        NanPolicy nanPolicy,
+        int intraOpThreads,
+        int maxBatchRows,
+        Duration microBatchDelay,
+        int microBatchMaxRows) {
 
-    public static final ScorerOptions DEFAULTS = new ScorerOptions(NanPolicy.REJECT, 1, 10_000);
+    // Declared before DEFAULTS: the constructor that builds DEFAULTS reads it.
+    private static final Duration MAX_MICRO_BATCH_DELAY = Duration.ofSeconds(1);
+
+    public static final ScorerOptions DEFAULTS = new ScorerOptions(NanPolicy.REJECT, 1, 10_000, Duration.ZERO, 64);
 
     public ScorerOptions {
         Objects.requireNonNull(nanPolicy, "nanPolicy");
+        Objects.requireNonNull(microBatchDelay, "microBatchDelay");
         List<String> problems = new ArrayList<>();
         if (intraOpThreads < 1) {
             problems.add("intraOpThreads " + intraOpThreads + " must be at least 1");
@@ -30,13 +54,33 @@ public record ScorerOptions(NanPolicy nanPolicy, int intraOpThreads, int maxBatc
         if (maxBatchRows < 1) {
             problems.add("maxBatchRows " + maxBatchRows + " must be at least 1");
         }
+        if (microBatchDelay.isNegative() || microBatchDelay.compareTo(MAX_MICRO_BATCH_DELAY) > 0) {
+            problems.add("microBatchDelay " + microBatchDelay + " must be between 0 (off) and " + MAX_MICRO_BATCH_DELAY);
+        }
+        if (microBatchMaxRows < 1 || microBatchMaxRows > Math.max(maxBatchRows, 1)) {
+            problems.add("microBatchMaxRows " + microBatchMaxRows + " must be between 1 and maxBatchRows (" + maxBatchRows + ")");
+        }
         if (!problems.isEmpty()) {
             throw new InvalidArgumentException("invalid scorer options: " + String.join("; ", problems));
         }
     }
 
+    /** Whether concurrent single-row calls are coalesced. */
+    public boolean microBatching() {
+        return !microBatchDelay.isZero();
+    }
+
     public static Builder builder() {
         return new Builder();
+    }
+
+    /** A builder starting from these options. */
+    public Builder toBuilder() {
+        return new Builder()
+                .nanPolicy(nanPolicy)
+                .intraOpThreads(intraOpThreads)
+                .maxBatchRows(maxBatchRows)
+                .microBatching(microBatchDelay, microBatchMaxRows);
     }
 
     /** Builds {@link ScorerOptions}; not thread-safe. */
@@ -44,6 +88,8 @@ public record ScorerOptions(NanPolicy nanPolicy, int intraOpThreads, int maxBatc
         private NanPolicy nanPolicy = DEFAULTS.nanPolicy();
         private int intraOpThreads = DEFAULTS.intraOpThreads();
         private int maxBatchRows = DEFAULTS.maxBatchRows();
+        private Duration microBatchDelay = DEFAULTS.microBatchDelay();
+        private int microBatchMaxRows = DEFAULTS.microBatchMaxRows();
 
         public Builder nanPolicy(NanPolicy nanPolicy) {
             this.nanPolicy = nanPolicy;
@@ -60,8 +106,18 @@ public record ScorerOptions(NanPolicy nanPolicy, int intraOpThreads, int maxBatc
             return this;
         }
 
+        /**
+         * Coalesces concurrent single-row calls: wait at most {@code delay} for up to
+         * {@code maxRows} rows; {@link Duration#ZERO} turns it off.
+         */
+        public Builder microBatching(Duration delay, int maxRows) {
+            this.microBatchDelay = delay;
+            this.microBatchMaxRows = maxRows;
+            return this;
+        }
+
         public ScorerOptions build() {
-            return new ScorerOptions(nanPolicy, intraOpThreads, maxBatchRows);
+            return new ScorerOptions(nanPolicy, intraOpThreads, maxBatchRows, microBatchDelay, microBatchMaxRows);
         }
     }
 }

@@ -14,6 +14,7 @@ import io.mlops.api.serving.ScorerOptions;
 import io.mlops.api.spi.MetadataStore;
 import io.mlops.api.spi.ModelFlavor;
 import io.mlops.api.tracking.Tracking;
+import io.mlops.core.internal.serving.MicroBatchingScorer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Objects;
@@ -84,7 +85,10 @@ public final class DefaultMlops implements Mlops {
                         + version.flavor()));
         byte[] bytes = verifiedBytes(version);
         LOG.debug("loading {} ({} bytes, sha256 {}) as {}", version.uri(), bytes.length, version.sha256(), flavor.name());
-        return flavor.load(version, bytes, options);
+        Scorer scorer = flavor.load(version, bytes, options);
+        return options.microBatching()
+                ? new MicroBatchingScorer(scorer, options.microBatchDelay().toNanos(), options.microBatchMaxRows())
+                : scorer;
     }
 
     /**

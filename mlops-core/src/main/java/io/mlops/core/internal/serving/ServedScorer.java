@@ -1,0 +1,103 @@
+package io.mlops.core.internal.serving;
+
+import io.mlops.api.ConflictException;
+import io.mlops.api.InvalidArgumentException;
+import io.mlops.api.ModelUri;
+import io.mlops.api.registry.ModelVersion;
+import io.mlops.api.serving.FeatureSpec;
+import io.mlops.api.serving.Prediction;
+import io.mlops.api.serving.Scorer;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
+
+/**
+ * The scorer a {@link DefaultModelServer} hands out for one URI: every call runs on whichever
+ * version is current when it starts, and holds that version open until it returns.
+ */
+final class ServedScorer implements Scorer {
+    private final ModelUri uri;
+    private final AtomicReference<LoadedVersion> current;
+
+    ServedScorer(ModelUri uri, AtomicReference<LoadedVersion> current) {
+        this.uri = uri;
+        this.current = current;
+    }
+
+    private LoadedVersion acquire() {
+        while (true) {
+            LoadedVersion loaded = current.get();
+            if (loaded == null) {
+                throw new ConflictException("the model server serving " + uri + " is closed; build a new one to score");
+            }
+            if (loaded.tryAcquire()) {
+                return loaded;
+            }
+            // That version was retired between the read and the acquire; its successor is already published.
+        }
+    }
+
+    private <T> T call(int rows, Function<Scorer, T> body) {
+        LoadedVersion loaded = acquire();
+        try {
+            if (!loaded.measured()) {
+                return body.apply(loaded.scorer());
+            }
+            long start = System.nanoTime();
+            try {
+                T result = body.apply(loaded.scorer());
+                loaded.recordSuccess(start, rows);
+                return result;
+            } catch (InvalidArgumentException e) {
+                loaded.recordFailure(start, true);
+                throw e;
+            } catch (RuntimeException e) {
+                loaded.recordFailure(start, false);
+                throw e;
+            }
+        } finally {
+            loaded.release();
+        }
+    }
+
+    @Override
+    public ModelVersion version() {
+        LoadedVersion loaded = current.get();
+        if (loaded == null) {
+            throw new ConflictException("the model server serving " + uri + " is closed");
+        }
+        return loaded.version();
+    }
+
+    @Override
+    public List<FeatureSpec> features() {
+        return call(0, Scorer::features);
+    }
+
+    @Override
+    public Prediction score(Map<String, ?> row) {
+        return call(1, s -> s.score(row));
+    }
+
+    @Override
+    public List<Prediction> scoreBatch(List<? extends Map<String, ?>> rows) {
+        return call(rows == null ? 0 : rows.size(), s -> s.scoreBatch(rows));
+    }
+
+    @Override
+    public Map<String, Object> scoreTensors(Map<String, ?> inputs) {
+        return call(1, s -> s.scoreTensors(inputs));
+    }
+
+    /** Does nothing: the server owns this scorer and closes what it loaded. */
+    @Override
+    public void close() {
+    }
+
+    @Override
+    public String toString() {
+        LoadedVersion loaded = current.get();
+        return "ServedScorer[" + uri + " -> " + (loaded == null ? "closed" : "v" + loaded.version().version()) + "]";
+    }
+}
