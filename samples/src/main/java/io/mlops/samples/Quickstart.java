@@ -15,6 +15,7 @@ import io.mlops.samples.bank.BankMarketingData.BankClient;
 import io.mlops.samples.bank.BankModelTrainer;
 import io.mlops.samples.bank.BankModelTrainer.TrainingResult;
 import io.mlops.samples.bank.OnnxPipelineExporter;
+import io.mlops.serving.ModelServer;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -24,6 +25,7 @@ import java.nio.file.Path;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -111,9 +113,11 @@ public final class Quickstart {
             run.finish();
         }
 
-        // 4. score through the registry, as an application would
+        // 4. score through a model server, as an application would: it verifies the artifact's
+        //    sha256, loads the version the alias names, and swaps in a new one when the alias moves
         double maxDifference;
-        try (Scorer scorer = mlops.scorer("models:/" + MODEL_NAME + "@" + ALIAS)) {
+        try (ModelServer server = ModelServer.builder(mlops).pollInterval(Duration.ofSeconds(30)).build()) {
+            Scorer scorer = server.scorer("models:/" + MODEL_NAME + "@" + ALIAS);
             List<BankClient> test = result.split().test();
             System.out.printf("Serving %s (sha256 %s…)%n", scorer.version().uri(), scorer.version().sha256().substring(0, 12));
             for (BankClient client : test.subList(0, 5)) {
