@@ -233,6 +233,31 @@ class ModelServerTest {
     }
 
     @Test
+    void degraded_retriesOnItsOwnAfterTheBackoff_evenWithPollingOff() throws InterruptedException {
+        ModelVersion v1 = register(2f);
+        ModelVersion v2 = register(10f);
+        champion(v1);
+        try (ModelServer server = server().retryBackoff(Duration.ofMillis(20)).build()) {
+            Scorer scorer = server.scorer(CHAMPION);
+            InMemoryArtifactStore.tamper(artifacts, v2.artifactKey(), ScalingModel.times(99f));
+            champion(v2);
+            server.refresh();
+            assertThat(server.status(CHAMPION).orElseThrow().state()).isEqualTo(ServingState.DEGRADED);
+
+            // The damaged copy is restored, as an operator would after an incident.
+            InMemoryArtifactStore.tamper(artifacts, v2.artifactKey(), ScalingModel.times(10f));
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (server.status(CHAMPION).orElseThrow().state() == ServingState.DEGRADED
+                    && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+
+            assertThat(server.status(CHAMPION).orElseThrow().state()).isEqualTo(ServingState.SERVING);
+            assertThat(answer(scorer, 1.0)).isEqualTo(10.0);
+        }
+    }
+
+    @Test
     void scorer_whoseFirstVersionFailsVerification_refusesToServe() {
         ModelVersion v1 = register(2f);
         champion(v1);

@@ -24,6 +24,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -99,14 +100,13 @@ public final class DefaultModelServer implements ModelServer {
         this.maxRetryBackoff = maxRetryBackoff;
         this.scorerOptions = scorerOptions;
         this.meters = meters;
-        if (pollInterval.isZero()) {
-            this.poller = null;
-        } else {
-            this.poller = Executors.newSingleThreadScheduledExecutor(r -> {
-                Thread t = new Thread(r, "mlops-model-server-poll");
-                t.setDaemon(true);
-                return t;
-            });
+        // One thread does the polling and the retries of degraded URIs, even when polling is off.
+        this.poller = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "mlops-model-server");
+            t.setDaemon(true);
+            return t;
+        });
+        if (!pollInterval.isZero()) {
             long millis = pollInterval.toMillis();
             poller.scheduleWithFixedDelay(this::poll, millis, millis, TimeUnit.MILLISECONDS);
         }
@@ -187,6 +187,20 @@ public final class DefaultModelServer implements ModelServer {
         }
     }
 
+    /** Retries one degraded URI once its backoff has passed, whether or not polling is on. */
+    private void retry(Served s) {
+        changes.lock();
+        try {
+            if (!closed && s.state == ServingState.DEGRADED) {
+                check(s, false);
+            }
+        } catch (RuntimeException e) {
+            LOG.error("model server retry of {} failed", s.uri, e);
+        } finally {
+            changes.unlock();
+        }
+    }
+
     /** Re-resolves one URI and swaps in what it names now; called with {@link #changes} held. */
     private void check(Served s, boolean force) {
         if (!s.uri.isAlias() && s.state == ServingState.SERVING) {
@@ -248,6 +262,11 @@ public final class DefaultModelServer implements ModelServer {
         }
         s.state = ServingState.DEGRADED;
         s.problem = problem;
+        try {
+            poller.schedule(() -> retry(s), s.backoff.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            LOG.debug("not retrying {}: the server is closing", s.uri);
+        }
     }
 
     private static Duration min(Duration a, Duration b) {
@@ -342,9 +361,7 @@ public final class DefaultModelServer implements ModelServer {
 
     @Override
     public void close() {
-        if (poller != null) {
-            poller.shutdownNow();
-        }
+        poller.shutdownNow();
         changes.lock();
         try {
             if (closed) {
@@ -360,12 +377,10 @@ public final class DefaultModelServer implements ModelServer {
         } finally {
             changes.unlock();
         }
-        if (poller != null) {
-            try {
-                poller.awaitTermination(10, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+        try {
+            poller.awaitTermination(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
         LOG.info("Model server closed ({} model URIs served)", served.size());
     }
