@@ -75,9 +75,29 @@ final class ServedScorer implements Scorer {
         return call(0, Scorer::features);
     }
 
+    /** Written out rather than through {@link #call}: this is the hot path, and it should not allocate. */
     @Override
     public Prediction score(Map<String, ?> row) {
-        return call(1, s -> s.score(row));
+        LoadedVersion loaded = acquire();
+        try {
+            if (!loaded.measured()) {
+                return loaded.scorer().score(row);
+            }
+            long start = System.nanoTime();
+            try {
+                Prediction prediction = loaded.scorer().score(row);
+                loaded.recordSuccess(start, 1);
+                return prediction;
+            } catch (InvalidArgumentException e) {
+                loaded.recordFailure(start, true);
+                throw e;
+            } catch (RuntimeException e) {
+                loaded.recordFailure(start, false);
+                throw e;
+            }
+        } finally {
+            loaded.release();
+        }
     }
 
     @Override
