@@ -4,26 +4,22 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.mlops.api.AlreadyExistsException;
 import io.mlops.api.IntegrityException;
-import io.mlops.api.MlopsException;
 import io.mlops.api.NotFoundException;
 import io.mlops.api.StoreUnavailableException;
 import io.mlops.api.artifact.StoredObject;
 import io.mlops.core.internal.ArtifactKeys;
 import io.mlops.core.internal.BaseArtifactStore;
 import io.mlops.core.internal.Digests;
+import io.mlops.core.internal.DurableFiles;
 import io.mlops.core.internal.StoredFormats;
 import io.mlops.core.internal.VerifyingInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.channels.FileChannel;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.time.Clock;
@@ -112,7 +108,7 @@ public final class LocalArtifactStore extends BaseArtifactStore {
             try (OutputStream out = new DigestOutputStream(Files.newOutputStream(tmp), digest)) {
                 size = content.transferTo(out);
             }
-            force(tmp);
+            DurableFiles.force(tmp);
             StoredObject candidate = new StoredObject(key, Digests.hex(digest), size, clock.millis());
             synchronized (keyLocks.computeIfAbsent(key, k -> new Object())) {
                 Optional<StoredObject> existing = stat(key);
@@ -128,17 +124,17 @@ public final class LocalArtifactStore extends BaseArtifactStore {
                 createParentFolders(key, target);
                 // Bytes first, record last: without its record the file is not an object, so a
                 // crash between the two renames leaves nothing visible.
-                moveAtomically(tmp, target);
+                DurableFiles.moveAtomically(tmp, target, "the local artifact store");
                 tmp = null;
                 // The rename must be durable before the record that makes the object visible.
-                forceDirectory(target.getParent());
+                DurableFiles.forceDirectory(target.getParent());
                 writeRecord(candidate);
                 return candidate;
             }
         } catch (IOException e) {
             throw unavailable("store", key, e);
         } finally {
-            deleteQuietly(tmp);
+            DurableFiles.deleteQuietly(tmp);
         }
     }
 
@@ -248,12 +244,12 @@ public final class LocalArtifactStore extends BaseArtifactStore {
         Path tmp = Files.createTempFile(tmpRoot, "record-", ".tmp");
         try {
             Files.write(tmp, StoredFormats.mapper().writeValueAsBytes(record));
-            force(tmp);
-            moveAtomically(tmp, target);
+            DurableFiles.force(tmp);
+            DurableFiles.moveAtomically(tmp, target, "the local artifact store");
             tmp = null;
-            forceDirectory(target.getParent());
+            DurableFiles.forceDirectory(target.getParent());
         } finally {
-            deleteQuietly(tmp);
+            DurableFiles.deleteQuietly(tmp);
         }
     }
 
@@ -271,51 +267,14 @@ public final class LocalArtifactStore extends BaseArtifactStore {
         }
     }
 
-    private static void moveAtomically(Path from, Path to) throws IOException {
-        try {
-            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (AtomicMoveNotSupportedException | FileAlreadyExistsException e) {
-            throw new MlopsException("the file system under '" + to.getParent()
-                    + "' cannot rename atomically, which the local artifact store needs", e);
-        }
-    }
-
-    /**
-     * Makes a rename in {@code directory} durable. Linux allows opening a directory to sync it; where
-     * the platform refuses, the file system's own ordering is all there is, and that is accepted.
-     */
-    private static void forceDirectory(Path directory) {
-        try (FileChannel channel = FileChannel.open(directory, StandardOpenOption.READ)) {
-            channel.force(true);
-        } catch (IOException | UnsupportedOperationException platformRefuses) {
-            // not supported here (e.g. Windows); nothing more can be done portably
-        }
-    }
-
-    private static void force(Path file) throws IOException {
-        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
-            channel.force(true);
-        }
-    }
-
     private void removeLeftoverTemporaryFiles() throws IOException {
         // Only old files: a younger one may belong to another process writing right now.
         long cutoff = clock.millis() - LEFTOVER_AGE_MILLIS;
         try (Stream<Path> leftovers = Files.list(tmpRoot)) {
             for (Path file : (Iterable<Path>) leftovers::iterator) {
                 if (Files.getLastModifiedTime(file).toMillis() < cutoff) {
-                    deleteQuietly(file);
+                    DurableFiles.deleteQuietly(file);
                 }
-            }
-        }
-    }
-
-    private static void deleteQuietly(Path file) {
-        if (file != null) {
-            try {
-                Files.deleteIfExists(file);
-            } catch (IOException ignored) {
-                // a leftover temporary file is invisible and removed at the next open
             }
         }
     }
