@@ -1,26 +1,70 @@
 package io.mlops.benchmarks;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Runs the named benchmarks and prints one {@code BENCH <name> key=value ...} line per result at
- * the end. Usage: {@code Bench [tracking.ingest] [tracking.search] ...}; no argument runs all.
+ * the end. Usage: {@code Bench [tracking.ingest] [tracking.search] [score] ...}; no argument runs
+ * all. {@code score} stands for every scoring benchmark: {@code score.single},
+ * {@code score.batch256}, {@code score.vs_tribuo} (JMH), {@code score.concurrent64} and
+ * {@code serve.swap}.
  */
 public final class Bench {
+
+    static final List<String> SCORING = List.of(
+            "score.single", "score.batch256", "score.vs_tribuo", "score.concurrent64", "serve.swap");
+    private static final List<String> JMH = List.of("score.single", "score.batch256", "score.vs_tribuo");
 
     private Bench() {
     }
 
     public static void main(String[] args) throws Exception {
-        List<String> wanted = args.length == 0 ? List.of("tracking.ingest", "tracking.search") : List.of(args);
+        List<String> given = args.length == 0 ? List.of("tracking.ingest", "tracking.search", "score") : List.of(args);
+        Set<String> wanted = new LinkedHashSet<>();
+        for (String name : given) {
+            if (name.equals("score")) {
+                wanted.addAll(SCORING);
+            } else if (name.equals("tracking.ingest") || name.equals("tracking.search") || SCORING.contains(name)) {
+                wanted.add(name);
+            } else {
+                throw new IllegalArgumentException("unknown benchmark '" + name
+                        + "'; known: tracking.ingest, tracking.search, score (all of: " + String.join(", ", SCORING) + ")");
+            }
+        }
         List<String> lines = new ArrayList<>();
-        for (String name : wanted) {
-            switch (name) {
-                case "tracking.ingest" -> lines.addAll(TrackingIngestBenchmark.run());
-                case "tracking.search" -> lines.addAll(TrackingSearchBenchmark.run());
-                default -> throw new IllegalArgumentException("unknown benchmark '" + name
-                        + "'; known: tracking.ingest, tracking.search");
+        Path scoringDir = null;
+        boolean server = false;
+        try {
+            boolean jmhDone = false;
+            for (String name : wanted) {
+                if (SCORING.contains(name) && scoringDir == null) {
+                    scoringDir = ScoringFixtures.prepare();
+                    server = ScoringFixtures.serverWorks();
+                }
+                switch (name) {
+                    case "tracking.ingest" -> lines.addAll(TrackingIngestBenchmark.run());
+                    case "tracking.search" -> lines.addAll(TrackingSearchBenchmark.run());
+                    case "score.single", "score.batch256", "score.vs_tribuo" -> {
+                        // One set of JMH rounds covers all three.
+                        if (!jmhDone) {
+                            Set<String> jmh = new LinkedHashSet<>(wanted);
+                            jmh.retainAll(JMH);
+                            lines.addAll(ScoringBenchmark.run(scoringDir, server, jmh));
+                            jmhDone = true;
+                        }
+                    }
+                    case "score.concurrent64" -> lines.addAll(ConcurrentScoringBenchmark.run(scoringDir, server));
+                    case "serve.swap" -> lines.addAll(ServeSwapBenchmark.run(scoringDir, server));
+                    default -> throw new IllegalStateException(name);
+                }
+            }
+        } finally {
+            if (scoringDir != null) {
+                ScoringFixtures.delete(scoringDir);
             }
         }
         System.out.println();
