@@ -40,8 +40,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * what makes {@code createTensor(env, float[][])} slow on the single-row path.
  */
 final class RowEncoder {
-    /** Batches up to this many rows reuse pooled buffers; larger ones allocate. */
+    /** The smallest pooled buffer size, in rows; pooled sizes double from here. */
     static final int POOLED_ROWS = 64;
+    /** Batches above this many rows allocate their buffers; up to it, buffers come from a pool per size class. */
+    static final int MAX_POOLED_ROWS = 1024;
+    private static final int SIZE_CLASSES = Integer.numberOfTrailingZeros(MAX_POOLED_ROWS / POOLED_ROWS) + 1;
     private static final Set<DataType> ROW_TYPES =
             EnumSet.of(DataType.FLOAT, DataType.DOUBLE, DataType.INT64, DataType.INT32, DataType.STRING, DataType.BOOL);
     private static final Set<DataType> NUMERIC =
@@ -108,7 +111,8 @@ final class RowEncoder {
     private final int width;
     private final int fixedBatch;
     private final NanPolicy nanPolicy;
-    private final ArrayBlockingQueue<Staging> pool;
+    /** Free staging buffers by size class: 64, 128, ... {@value #MAX_POOLED_ROWS} rows. */
+    private final List<ArrayBlockingQueue<Staging>> pools;
 
     private RowEncoder(String unsupported, List<Slot> slots, List<Feature> features, String vectorInput, int width,
             int fixedBatch, NanPolicy nanPolicy) {
@@ -124,7 +128,12 @@ final class RowEncoder {
         this.fixedBatch = fixedBatch;
         this.nanPolicy = nanPolicy;
         // Enough for every core to have a batch in flight and one being prepared.
-        this.pool = new ArrayBlockingQueue<>(2 * Runtime.getRuntime().availableProcessors());
+        int perClass = 2 * Runtime.getRuntime().availableProcessors();
+        List<ArrayBlockingQueue<Staging>> classes = new ArrayList<>(SIZE_CLASSES);
+        for (int i = 0; i < SIZE_CLASSES; i++) {
+            classes.add(new ArrayBlockingQueue<>(perClass));
+        }
+        this.pools = List.copyOf(classes);
     }
 
     /**
@@ -244,20 +253,34 @@ final class RowEncoder {
         return features.isEmpty() ? vector : names(features) + " or " + vector;
     }
 
-    /** Buffers for a batch of {@code rows}; pooled when small, so return them with {@link #giveBack}. */
+    /**
+     * Buffers for a batch of {@code rows}: from the pool of the smallest size class that holds
+     * them, so that neither single rows nor typical batches allocate direct memory per call; return
+     * them with {@link #giveBack}.
+     */
     Staging borrow(int rows) {
-        int pooledRows = Math.max(POOLED_ROWS, fixedBatch);
-        if (rows > pooledRows) {
+        int sizeClass = sizeClass(rows);
+        if (sizeClass < 0) {
             return new Staging(slots, rows);
         }
-        Staging s = pool.poll();
-        return s != null ? s : new Staging(slots, pooledRows);
+        Staging s = pools.get(sizeClass).poll();
+        return s != null ? s : new Staging(slots, POOLED_ROWS << sizeClass);
     }
 
     void giveBack(Staging staging) {
-        if (staging.capacityRows == Math.max(POOLED_ROWS, fixedBatch)) {
-            pool.offer(staging);
+        int sizeClass = sizeClass(staging.capacityRows);
+        if (sizeClass >= 0 && staging.capacityRows == POOLED_ROWS << sizeClass) {
+            pools.get(sizeClass).offer(staging);
         }
+    }
+
+    /** The pool index for a batch of {@code rows}, or -1 when it is too large to pool. */
+    private static int sizeClass(int rows) {
+        if (rows > MAX_POOLED_ROWS) {
+            return -1;
+        }
+        int units = Math.max(1, (rows + POOLED_ROWS - 1) / POOLED_ROWS);
+        return 32 - Integer.numberOfLeadingZeros(units - 1);
     }
 
     /**
@@ -360,15 +383,64 @@ final class RowEncoder {
         }
         Slot slot = slots.get(0);
         int base = at * columns;
+        if (value instanceof float[] floats && slot.type() == DataType.FLOAT) {
+            rejectNaN(floats, rowIndex);
+            staging.numbers[0].asFloatBuffer().put(base, floats);
+            return columns;
+        }
+        if (value instanceof double[] doubles && (slot.type() == DataType.FLOAT || slot.type() == DataType.DOUBLE)) {
+            rejectNaN(doubles, rowIndex);
+            if (slot.type() == DataType.DOUBLE) {
+                staging.numbers[0].asDoubleBuffer().put(base, doubles);
+            } else {
+                ByteBuffer buffer = staging.numbers[0];
+                for (int c = 0; c < columns; c++) {
+                    buffer.putFloat((base + c) * 4, (float) doubles[c]);
+                }
+            }
+            return columns;
+        }
         for (int c = 0; c < columns; c++) {
             Object element = element(value, c);
             if (element == null) {
                 throw new InvalidArgumentException("row " + rowIndex + ": " + columnName(c) + " is null; expected "
                         + expected(slot.type()));
             }
-            write(staging, 0, slot, base + c, element, rowIndex, columnName(c));
+            try {
+                write(staging, 0, slot, base + c, element, rowIndex, vectorInput);
+            } catch (InvalidArgumentException e) {
+                // The column's name is built only when something is wrong with it: building it for
+                // every element was a measurable part of scoring a vector row.
+                throw new InvalidArgumentException(e.getMessage().replace(quoted(vectorInput), columnName(c)), e);
+            }
         }
         return columns;
+    }
+
+    private void rejectNaN(float[] values, int rowIndex) {
+        if (nanPolicy == NanPolicy.REJECT) {
+            for (int c = 0; c < values.length; c++) {
+                if (Float.isNaN(values[c])) {
+                    throw nanRejected(rowIndex, columnName(c));
+                }
+            }
+        }
+    }
+
+    private void rejectNaN(double[] values, int rowIndex) {
+        if (nanPolicy == NanPolicy.REJECT) {
+            for (int c = 0; c < values.length; c++) {
+                if (Double.isNaN(values[c])) {
+                    throw nanRejected(rowIndex, columnName(c));
+                }
+            }
+        }
+    }
+
+    private static InvalidArgumentException nanRejected(int rowIndex, String feature) {
+        return new InvalidArgumentException("row " + rowIndex + ": " + quoted(feature)
+                + " is NaN, which NanPolicy.REJECT refuses; give a number, or score with NanPolicy.PASS_THROUGH"
+                + " if the model treats NaN as missing");
     }
 
     private void ensureCapacity(Staging staging, int columns) {
@@ -451,9 +523,7 @@ final class RowEncoder {
         }
         double d = n.doubleValue();
         if (Double.isNaN(d) && nanPolicy == NanPolicy.REJECT) {
-            throw new InvalidArgumentException("row " + rowIndex + ": " + quoted(feature)
-                    + " is NaN, which NanPolicy.REJECT refuses; give a number, or score with NanPolicy.PASS_THROUGH"
-                    + " if the model treats NaN as missing");
+            throw nanRejected(rowIndex, feature);
         }
         return d;
     }

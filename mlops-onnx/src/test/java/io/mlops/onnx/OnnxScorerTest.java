@@ -2,6 +2,7 @@ package io.mlops.onnx;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 import ai.onnxruntime.OrtException;
 import io.mlops.api.ConflictException;
@@ -126,6 +127,58 @@ class OnnxScorerTest {
                     .isInstanceOf(InvalidArgumentException.class)
                     .hasMessageContaining("'input' has 3 values; the model expects 2");
         }
+    }
+
+    @Test
+    void score_vectorWithNaN_namesTheColumnWhateverTheArrayType() {
+        try (Scorer scorer = load(VOTING, ScorerOptions.DEFAULTS)) {
+            assertThatThrownBy(() -> scorer.score(Map.of("input", new float[] {1f, Float.NaN})))
+                    .isInstanceOf(InvalidArgumentException.class).hasMessageContaining("'input'[1] is NaN");
+            assertThatThrownBy(() -> scorer.score(Map.of("input", new double[] {Double.NaN, 1})))
+                    .isInstanceOf(InvalidArgumentException.class).hasMessageContaining("'input'[0] is NaN");
+            assertThatThrownBy(() -> scorer.score(Map.of("input", List.of(1.0, "two"))))
+                    .isInstanceOf(InvalidArgumentException.class).hasMessageContaining("'input'[1] is a String (\"two\")");
+        }
+    }
+
+    @Test
+    void score_vectorAsFloatsDoublesOrList_givesTheSamePrediction() {
+        try (Scorer scorer = load(VOTING, ScorerOptions.DEFAULTS)) {
+            Prediction floats = scorer.score(Map.of("input", new float[] {0.25f, 1.5f}));
+            assertThat(scorer.score(Map.of("input", new double[] {0.25, 1.5}))).isEqualTo(floats);
+            assertThat(scorer.score(Map.of("input", List.of(0.25, 1.5)))).isEqualTo(floats);
+        }
+    }
+
+    /** Batch sizes on both sides of every pooled buffer size, reusing each pooled buffer several times. */
+    @Test
+    void scoreBatch_acrossPooledSizeClasses_matchesRowByRowScoring() {
+        Random random = new Random(11);
+        try (Scorer scorer = load(VOTING, ScorerOptions.DEFAULTS)) {
+            for (int size : new int[] {1, 63, 64, 65, 127, 128, 129, 255, 256, 257, 1023, 1024, 1025, 64, 256, 1}) {
+                List<Map<String, ?>> rows = new ArrayList<>();
+                for (int i = 0; i < size; i++) {
+                    rows.add(Map.of("input", new float[] {random.nextFloat() * 4 - 2, random.nextFloat() * 4 - 2}));
+                }
+                List<Prediction> batch = scorer.scoreBatch(rows);
+                assertThat(batch).hasSize(size);
+                for (int i = 0; i < size; i += Math.max(1, size / 7)) {
+                    assertSameAnswer(batch.get(i), scorer.score(rows.get(i)), "row " + i + " of " + size);
+                }
+                assertSameAnswer(batch.get(size - 1), scorer.score(rows.get(size - 1)), "last row of " + size);
+            }
+        }
+    }
+
+    /**
+     * Same label and probabilities to float precision: ONNX Runtime's kernels may round the last
+     * bit differently for large batches, while a row read from the wrong place differs by far more.
+     */
+    private static void assertSameAnswer(Prediction actual, Prediction expected, String what) {
+        assertThat(actual.label()).as(what).isEqualTo(expected.label());
+        assertThat(actual.probabilities().keySet()).as(what).containsExactlyElementsOf(expected.probabilities().keySet());
+        expected.probabilities().forEach((label, p) ->
+                assertThat(actual.probability(label)).as(what + ", P(" + label + ")").isCloseTo(p, within(1e-6)));
     }
 
     @Test

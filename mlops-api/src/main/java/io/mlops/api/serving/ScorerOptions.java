@@ -31,6 +31,7 @@ import java.util.Objects;
  * @param microBatchDelay   longest a single-row call waits for others to join its batch;
  *                          {@link Duration#ZERO} (the default) turns micro-batching off; at most 1 s
  * @param microBatchMaxRows most rows coalesced into one run; default 64, at most {@code maxBatchRows}
+ *                          when micro-batching is on
  */
 public record ScorerOptions(
         NanPolicy nanPolicy,
@@ -57,7 +58,8 @@ public record ScorerOptions(
         if (microBatchDelay.isNegative() || microBatchDelay.compareTo(MAX_MICRO_BATCH_DELAY) > 0) {
             problems.add("microBatchDelay " + microBatchDelay + " must be between 0 (off) and " + MAX_MICRO_BATCH_DELAY);
         }
-        if (microBatchMaxRows < 1 || microBatchMaxRows > Math.max(maxBatchRows, 1)) {
+        // Only checked against maxBatchRows when on: a small maxBatchRows must not need micro-batching settings.
+        if (microBatchMaxRows < 1 || !microBatchDelay.isZero() && microBatchMaxRows > Math.max(maxBatchRows, 1)) {
             problems.add("microBatchMaxRows " + microBatchMaxRows + " must be between 1 and maxBatchRows (" + maxBatchRows + ")");
         }
         if (!problems.isEmpty()) {

@@ -20,22 +20,25 @@ import org.slf4j.LoggerFactory;
 /**
  * Coalesces concurrent single-row calls into one batch run of the scorer it wraps.
  *
- * <p>Callers queue their row and park; one dispatcher thread takes the oldest row, waits at most
+ * <p>Callers queue their row and park; a dispatcher thread takes the oldest row, waits at most
  * the configured delay for more (or until the batch is full), runs them as one batch and hands
  * each caller its own answer. The gain comes from the runtime's fixed per-call cost (tensor
  * creation, session run, output reading) being paid once per batch instead of once per row.
+ * There is one dispatcher per core (at most {@value #MAX_DISPATCHERS}): with a single one, the
+ * next batch could not be collected while the last one runs, and the other cores would idle.
  */
 public final class MicroBatchingScorer implements Scorer {
     private static final Logger LOG = LoggerFactory.getLogger(MicroBatchingScorer.class);
     /** Room for this many full batches in the queue before callers are held back. */
     private static final int QUEUED_BATCHES = 16;
     private static final long IDLE_POLL_MILLIS = 100;
+    static final int MAX_DISPATCHERS = 4;
 
     private final Scorer delegate;
     private final long delayNanos;
     private final int maxRows;
     private final BlockingQueue<PendingRow> queue;
-    private final Thread dispatcher;
+    private final List<Thread> dispatchers;
     private volatile boolean closed;
 
     /** One caller's row and, once scored, its answer. */
@@ -68,9 +71,15 @@ public final class MicroBatchingScorer implements Scorer {
         this.maxRows = maxRows;
         this.queue = new ArrayBlockingQueue<>(maxRows * QUEUED_BATCHES);
         ModelVersion v = delegate.version();
-        this.dispatcher = new Thread(this::dispatch, "mlops-microbatch-" + v.name() + "-v" + v.version());
-        dispatcher.setDaemon(true);
-        dispatcher.start();
+        int count = Math.min(MAX_DISPATCHERS, Runtime.getRuntime().availableProcessors());
+        List<Thread> threads = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            Thread t = new Thread(this::dispatch, "mlops-microbatch-" + v.name() + "-v" + v.version() + "-" + i);
+            t.setDaemon(true);
+            threads.add(t);
+        }
+        this.dispatchers = List.copyOf(threads);
+        dispatchers.forEach(Thread::start);
     }
 
     @Override
@@ -221,12 +230,15 @@ public final class MicroBatchingScorer implements Scorer {
             return;
         }
         closed = true;
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         try {
-            dispatcher.join(TimeUnit.SECONDS.toMillis(10));
+            for (Thread t : dispatchers) {
+                t.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        if (dispatcher.isAlive()) {
+        if (dispatchers.stream().anyMatch(Thread::isAlive)) {
             LOG.warn("micro-batch dispatcher of {} did not finish within 10 s; closing the model anyway",
                     delegate.version().uri());
         }
