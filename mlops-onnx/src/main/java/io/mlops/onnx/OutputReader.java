@@ -127,11 +127,11 @@ final class OutputReader {
     }
 
     private Prediction predict(Column[] columns, int r) {
-        Map<String, Object> outputs = new LinkedHashMap<>(names.size() * 2);
+        Object[] outputValues = new Object[columns.length];
         for (int i = 0; i < columns.length; i++) {
-            outputs.put(names.get(i), columns[i].value(r));
+            outputValues[i] = columns[i].value(r);
         }
-        outputs = Collections.unmodifiableMap(outputs);
+        Map<String, Object> outputs = new FixedKeyMap<>(names, outputValues);
         switch (kind) {
             case CLASSIFICATION -> {
                 if (label >= 0) {
@@ -243,11 +243,11 @@ final class OutputReader {
     }
 
     private static Map<String, Double> zip(List<String> classNames, double[] values) {
-        Map<String, Double> probs = new LinkedHashMap<>();
+        Object[] boxed = new Object[values.length];
         for (int c = 0; c < values.length; c++) {
-            probs.put(classNames.get(c), values[c]);
+            boxed[c] = values[c];
         }
-        return Collections.unmodifiableMap(probs);
+        return new FixedKeyMap<>(classNames, boxed);
     }
 
     /** One output of a run, read out of native memory so the result can be closed. */
