@@ -87,6 +87,11 @@ final class ScoringBenchmark {
                     .verbosity(VerboseMode.NORMAL)
                     .jvmArgsAppend("-D" + ScoringFixtures.DIR_PROPERTY + "=" + dir,
                             "-D" + ScoringFixtures.SERVER_PROPERTY + "=" + server);
+            // For finding where the time goes, e.g. -Dbench.jmh.prof=stack or gc; off for recorded figures.
+            String profiler = System.getProperty("bench.jmh.prof", "");
+            if (!profiler.isEmpty()) {
+                options.addProfiler(profiler);
+            }
             for (RunResult result : new Runner(options.build()).run()) {
                 BenchmarkParams params = result.getParams();
                 String method = params.getBenchmark().substring(params.getBenchmark().lastIndexOf('.') + 1);

@@ -303,7 +303,7 @@ final class OutputReader {
                 return maps.get(r);
             }
             if (scalar) {
-                return Array.get(flat, r);
+                return scalarAt(r);
             }
             Object slice = Array.newInstance(flat.getClass().getComponentType(), width);
             System.arraycopy(flat, r * width, slice, 0, width);
@@ -311,7 +311,21 @@ final class OutputReader {
         }
 
         String label(int r) {
-            return String.valueOf(Array.get(flat, r));
+            return flat instanceof String[] strings ? strings[r] : String.valueOf(scalarAt(r));
+        }
+
+        /** One row's value of a one-value-per-row column; the usual types without reflection. */
+        private Object scalarAt(int r) {
+            if (flat instanceof String[] a) {
+                return a[r];
+            } else if (flat instanceof float[] a) {
+                return a[r];
+            } else if (flat instanceof long[] a) {
+                return a[r];
+            } else if (flat instanceof double[] a) {
+                return a[r];
+            }
+            return Array.get(flat, r);
         }
 
         double[] numbers(int r) {
@@ -380,8 +394,12 @@ final class OutputReader {
                     if (info.getShape().length == 0) {
                         return null;
                     }
+                    Object value = t.getValue();
+                    if (value instanceof String[] flat) {
+                        return flat; // rank 1, the usual label output: already flat
+                    }
                     List<String> all = new ArrayList<>();
-                    flattenStrings(t.getValue(), all);
+                    flattenStrings(value, all);
                     return all.toArray(new String[0]);
                 }
                 default -> {
