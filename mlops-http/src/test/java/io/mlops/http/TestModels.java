@@ -1,16 +1,17 @@
 package io.mlops.http;
 
+import ai.onnx.proto.OnnxMl.ModelProto;
+import ai.onnx.proto.OnnxMl.StringStringEntryProto;
+import com.google.protobuf.InvalidProtocolBufferException;
 import io.mlops.Mlops;
 import io.mlops.api.artifact.StoredObject;
 import io.mlops.api.registry.ModelVersion;
 import io.mlops.api.registry.NewModelVersion;
 import io.mlops.api.tracking.ActiveRun;
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
 /** The two real ONNX models the tests serve, and how they get into a registry. */
@@ -60,35 +61,14 @@ final class TestModels {
         }
     }
 
-    /**
-     * Appends {@code metadata_props} entries to a model. ModelProto is a protobuf message, so an
-     * appended field 14 (StringStringEntryProto) merges into the repeated field.
-     */
+    /** Adds {@code metadata_props} entries to a model. */
     static byte[] withMetadata(byte[] model, Map<String, String> metadata) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        out.writeBytes(model);
-        metadata.forEach((k, v) -> {
-            byte[] key = k.getBytes(StandardCharsets.UTF_8);
-            byte[] value = v.getBytes(StandardCharsets.UTF_8);
-            ByteArrayOutputStream entry = new ByteArrayOutputStream();
-            entry.write(0x0a);
-            varint(entry, key.length);
-            entry.writeBytes(key);
-            entry.write(0x12);
-            varint(entry, value.length);
-            entry.writeBytes(value);
-            out.write((14 << 3) | 2);
-            varint(out, entry.size());
-            out.writeBytes(entry.toByteArray());
-        });
-        return out.toByteArray();
-    }
-
-    private static void varint(ByteArrayOutputStream out, int v) {
-        while ((v & ~0x7f) != 0) {
-            out.write((v & 0x7f) | 0x80);
-            v >>>= 7;
+        try {
+            ModelProto.Builder proto = ModelProto.parseFrom(model).toBuilder();
+            metadata.forEach((k, v) -> proto.addMetadataProps(StringStringEntryProto.newBuilder().setKey(k).setValue(v)));
+            return proto.build().toByteArray();
+        } catch (InvalidProtocolBufferException e) {
+            throw new IllegalArgumentException("not an ONNX model: " + e.getMessage(), e);
         }
-        out.write(v);
     }
 }

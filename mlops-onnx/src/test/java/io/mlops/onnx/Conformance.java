@@ -3,6 +3,9 @@ package io.mlops.onnx;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
+import ai.onnx.proto.OnnxMl.ModelProto;
+import ai.onnx.proto.OnnxMl.StringStringEntryProto;
+import com.google.protobuf.InvalidProtocolBufferException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.mlops.api.registry.ModelSignature;
@@ -75,36 +78,15 @@ final class Conformance {
         }
     }
 
-    /**
-     * Appends {@code metadata_props} entries to a model. ModelProto is a protobuf message, so an
-     * appended field 14 (StringStringEntryProto) merges into the repeated field.
-     */
+    /** Adds {@code metadata_props} entries to a model. */
     static byte[] withMetadata(byte[] model, Map<String, String> metadata) {
-        var out = new java.io.ByteArrayOutputStream();
-        out.writeBytes(model);
-        metadata.forEach((k, v) -> {
-            byte[] key = k.getBytes(java.nio.charset.StandardCharsets.UTF_8);
-            byte[] value = v.getBytes(java.nio.charset.StandardCharsets.UTF_8);
-            var entry = new java.io.ByteArrayOutputStream();
-            entry.write(0x0a);
-            varint(entry, key.length);
-            entry.writeBytes(key);
-            entry.write(0x12);
-            varint(entry, value.length);
-            entry.writeBytes(value);
-            out.write((14 << 3) | 2);
-            varint(out, entry.size());
-            out.writeBytes(entry.toByteArray());
-        });
-        return out.toByteArray();
-    }
-
-    private static void varint(java.io.ByteArrayOutputStream out, int v) {
-        while ((v & ~0x7f) != 0) {
-            out.write((v & 0x7f) | 0x80);
-            v >>>= 7;
+        try {
+            ModelProto.Builder proto = ModelProto.parseFrom(model).toBuilder();
+            metadata.forEach((k, v) -> proto.addMetadataProps(StringStringEntryProto.newBuilder().setKey(k).setValue(v)));
+            return proto.build().toByteArray();
+        } catch (InvalidProtocolBufferException e) {
+            throw new IllegalArgumentException("not an ONNX model: " + e.getMessage(), e);
         }
-        out.write(v);
     }
 
     static int[] shape(JsonNode tensor) {
