@@ -22,6 +22,7 @@ import java.nio.IntBuffer;
 import java.nio.LongBuffer;
 import java.nio.ShortBuffer;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -127,11 +128,12 @@ final class OutputReader {
     }
 
     private Prediction predict(Column[] columns, int r) {
-        Object[] outputValues = new Object[columns.length];
-        for (int i = 0; i < columns.length; i++) {
-            outputValues[i] = columns[i].value(r);
-        }
-        Map<String, Object> outputs = new FixedKeyMap<>(names, outputValues);
+        Map<String, Object> outputs = new FixedKeyMap<>(names) {
+            @Override
+            Object valueAt(int i) {
+                return columns[i].value(r);
+            }
+        };
         switch (kind) {
             case CLASSIFICATION -> {
                 if (label >= 0) {
@@ -149,25 +151,23 @@ final class OutputReader {
                 if (!p.batched) {
                     break;
                 }
-                double[] values = p.numbers(r);
-                List<String> classNames = classNames(columns, r, values.length);
+                List<String> classNames = classNames(columns, r, p.width);
                 int best = 0;
-                for (int c = 1; c < values.length; c++) {
+                for (int c = 1; c < p.width; c++) {
                     // Ties keep the first class; NaN never wins.
-                    if (values[c] > values[best]) {
+                    if (p.real(r, c) > p.real(r, best)) {
                         best = c;
                     }
                 }
-                return new Prediction(kind, Optional.of(classNames.get(best)), zip(classNames, values), List.of(),
-                        outputs);
+                return new Prediction(kind, Optional.of(classNames.get(best)),
+                        FixedKeyMap.realRow(classNames, p.flat, r), List.of(), outputs);
             }
             case REGRESSION -> {
                 Column c = columns[0];
                 if (c.batched) {
-                    double[] values = c.numbers(r);
-                    List<Double> boxed = new ArrayList<>(values.length);
-                    for (double v : values) {
-                        boxed.add(v);
+                    List<Double> boxed = new ArrayList<>(c.width);
+                    for (int i = 0; i < c.width; i++) {
+                        boxed.add(c.real(r, i));
                     }
                     return new Prediction(kind, Optional.empty(), Map.of(), boxed, outputs);
                 }
@@ -196,8 +196,7 @@ final class OutputReader {
             }
             return Collections.unmodifiableMap(probs);
         }
-        double[] values = p.numbers(r);
-        return zip(classNames(columns, r, values.length), values);
+        return FixedKeyMap.realRow(classNames(columns, r, p.width), p.flat, r);
     }
 
     private List<String> classNames(Column[] columns, int r, int count) {
@@ -240,14 +239,6 @@ final class OutputReader {
             }
         }
         return v;
-    }
-
-    private static Map<String, Double> zip(List<String> classNames, double[] values) {
-        Object[] boxed = new Object[values.length];
-        for (int c = 0; c < values.length; c++) {
-            boxed[c] = values[c];
-        }
-        return new FixedKeyMap<>(classNames, boxed);
     }
 
     /** One output of a run, read out of native memory so the result can be closed. */
@@ -305,8 +296,16 @@ final class OutputReader {
             if (scalar) {
                 return scalarAt(r);
             }
+            int from = r * width;
+            if (flat instanceof float[] f) {
+                return Arrays.copyOfRange(f, from, from + width);
+            } else if (flat instanceof double[] d) {
+                return Arrays.copyOfRange(d, from, from + width);
+            } else if (flat instanceof long[] l) {
+                return Arrays.copyOfRange(l, from, from + width);
+            }
             Object slice = Array.newInstance(flat.getClass().getComponentType(), width);
-            System.arraycopy(flat, r * width, slice, 0, width);
+            System.arraycopy(flat, from, slice, 0, width);
             return slice;
         }
 
@@ -328,18 +327,14 @@ final class OutputReader {
             return Array.get(flat, r);
         }
 
-        double[] numbers(int r) {
-            double[] out = new double[width];
+        /** Column {@code c} of row {@code r} of a real-valued output. */
+        double real(int r, int c) {
             if (flat instanceof float[] f) {
-                for (int i = 0; i < width; i++) {
-                    out[i] = f[r * width + i];
-                }
+                return f[r * width + c];
             } else if (flat instanceof double[] d) {
-                System.arraycopy(d, r * width, out, 0, width);
-            } else {
-                throw new IllegalStateException("not a real-valued output: " + flat.getClass().getSimpleName());
+                return d[r * width + c];
             }
-            return out;
+            throw new IllegalStateException("not a real-valued output: " + flat.getClass().getSimpleName());
         }
 
         /** All elements row-major, or null for element types read only as a whole. */
