@@ -4,6 +4,9 @@ import io.mlops.Mlops;
 import io.mlops.api.tracking.*;
 import io.mlops.api.registry.*;
 import io.mlops.api.serving.*;
+import io.mlops.api.governance.*;
+import io.mlops.api.Principal;
+import io.mlops.api.PermissionDeniedException;
 import java.util.*;
 
 var mlops = Mlops.local();
@@ -38,4 +41,37 @@ try (var scorer = mlops.scorer("models:/bank-term-deposit@champion")) {
 }
 
 mlops.close();
+
+// Governance: the same store as two people. Roles come from directory groups (static here).
+var roles = RoleMapping.builder()
+        .group("risk-model-developers", Role.DATA_SCIENTIST)
+        .group("model-validation", Role.VALIDATOR)
+        .build();
+var dana = Mlops.builder().local(Mlops.defaultHome()).roles(roles)
+        .principal(Principal.of("dana", Set.of("risk-model-developers", "model-validation"))).build();
+var victor = dana.as(Principal.of("victor", Set.of("model-validation")));
+
+// Dana registers the champion's file again for its yearly re-validation and asks for approval.
+var current = dana.registry().resolve("models:/bank-term-deposit@champion");
+var candidate = dana.registry().createVersion(NewModelVersion.builder("bank-term-deposit", current.artifactKey())
+        .runId(current.runId()).description("yearly re-validation of version " + current.version()).build());
+dana.governance().requestApproval("bank-term-deposit", candidate.version(), "unchanged file; 2026 data drift report attached");
+
+// She may not approve her own work, even though she validates other teams' models.
+try {
+    dana.governance().approve("bank-term-deposit", candidate.version(), "fine");
+} catch (PermissionDeniedException refused) {
+    System.out.println("\nrefused: " + refused.getMessage());
+}
+
+// Victor approves and moves champion; the history and the audit chain show who did what.
+victor.governance().approve("bank-term-deposit", candidate.version(), "re-validated against 2026 data");
+victor.registry().setAlias("bank-term-deposit", "champion", candidate.version());
+for (var t : dana.governance().transitions("bank-term-deposit", candidate.version())) {
+    System.out.printf("%s -> %s by %s: %s%n", t.from(), t.to(), t.principal(), t.rationale());
+}
+System.out.println(dana.governance().modelCard("bank-term-deposit", candidate.version()));
+System.out.println("audit log: " + victor.governance().audit().verify());
+
+dana.close();
 /exit

@@ -3,6 +3,8 @@ package io.mlops;
 import io.mlops.api.ModelUri;
 import io.mlops.api.Principal;
 import io.mlops.api.artifact.ArtifactStore;
+import io.mlops.api.governance.Governance;
+import io.mlops.api.governance.RoleMapping;
 import io.mlops.api.registry.Registry;
 import io.mlops.api.serving.Scorer;
 import io.mlops.api.serving.ScorerOptions;
@@ -13,6 +15,7 @@ import io.mlops.core.internal.MlopsSettings;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The entry point: tracking, registry, artifacts and scoring over one metadata store and one
@@ -54,6 +57,21 @@ public interface Mlops extends AutoCloseable {
 
     /** The principal every operation is recorded as. */
     Principal principal();
+
+    /** Approval workflow, alias history, inventory, roles and the audit log. */
+    Governance governance();
+
+    /**
+     * The same stores acting as another principal, for a service that works on behalf of its
+     * users (each authorized and audited as themselves). Cheap; shares this instance's stores and
+     * loaded state. Closing the view does nothing: close this instance.
+     *
+     * <pre>{@code
+     * Mlops asVictor = mlops.as(Principal.of("victor", Set.of("model-validation")));
+     * asVictor.governance().approve("credit-risk", 3, "Validation report VR-2026-114");
+     * }</pre>
+     */
+    Mlops as(Principal principal);
 
     /**
      * Loads the model version a URI names, after checking the artifact's bytes against the
@@ -161,6 +179,32 @@ public interface Mlops extends AutoCloseable {
         /** Who operations are recorded as; default {@link Principal#currentUser()}. */
         public Builder principal(Principal principal) {
             draft.principal(principal);
+            return this;
+        }
+
+        /**
+         * Which roles principals hold; default {@link RoleMapping#defaults()} (everyone may track,
+         * register and move unprotected aliases; nobody may approve, move protected aliases or
+         * manage roles until a mapping names validators and administrators).
+         */
+        public Builder roles(RoleMapping roles) {
+            draft.roles(roles);
+            return this;
+        }
+
+        /** The aliases that may point only at APPROVED versions; default {@code champion} and {@code production}. */
+        public Builder protectedAliases(String... aliases) {
+            draft.protectedAliases(Set.of(aliases));
+            return this;
+        }
+
+        /**
+         * Turns governance off: no authorization, no four-eyes rule, no protected aliases; only alias
+         * and approval changes and integrity failures are audited. For tests and single-user experiments; logged as a
+         * warning at start.
+         */
+        public Builder ungoverned() {
+            draft.ungoverned();
             return this;
         }
 

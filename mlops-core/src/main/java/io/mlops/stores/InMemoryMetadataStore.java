@@ -1,10 +1,24 @@
 package io.mlops.stores;
 
 import io.mlops.api.AlreadyExistsException;
+import io.mlops.api.ConflictException;
+import io.mlops.api.IntegrityException;
+import io.mlops.api.InvalidArgumentException;
 import io.mlops.api.NotFoundException;
+import io.mlops.api.PermissionDeniedException;
+import io.mlops.api.governance.AliasChange;
+import io.mlops.api.governance.AuditEntry;
+import io.mlops.api.governance.ModelInventory;
+import io.mlops.api.governance.Role;
+import io.mlops.api.governance.RoleGrant;
+import io.mlops.api.governance.StatusTransition;
 import io.mlops.api.registry.ModelVersion;
+import io.mlops.api.registry.ModelVersionStatus;
 import io.mlops.api.registry.RegisteredModel;
+import io.mlops.api.spi.AliasUpdate;
+import io.mlops.api.spi.AuditAppender;
 import io.mlops.api.spi.MetadataStore;
+import io.mlops.api.spi.StatusChange;
 import io.mlops.api.spi.search.RunQuery;
 import io.mlops.api.tracking.DatasetInput;
 import io.mlops.api.tracking.Experiment;
@@ -20,13 +34,14 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * Tracking and registry metadata in the JVM's heap, for unit tests and quick work in JShell;
+ * Tracking, registry and governance metadata in the JVM's heap, for unit tests and quick work in JShell;
  * everything is lost when the JVM exits. Thread-safe: every method holds one lock, which keeps
  * the semantics obviously atomic at the cost of concurrency.
  *
@@ -60,6 +75,12 @@ public final class InMemoryMetadataStore implements MetadataStore {
         final Map<String, String> tags = new LinkedHashMap<>();
         final Map<String, Integer> aliases = new TreeMap<>();
         final List<ModelVersion> versions = new ArrayList<>();
+        final List<AliasChange> aliasHistory = new ArrayList<>();
+        /** Status changes by version number, oldest first. */
+        final Map<Integer, List<StatusTransition>> transitions = new HashMap<>();
+        /** Who moved each version to PENDING_APPROVAL, by version number: the four-eyes rule's requester. */
+        final Map<Integer, String> requesters = new HashMap<>();
+        ModelInventory inventory;
 
         RegisteredModel snapshot() {
             return new RegisteredModel(model.name(), model.description(), tags, aliases, versions.size(),
@@ -70,6 +91,8 @@ public final class InMemoryMetadataStore implements MetadataStore {
     private final Map<String, Experiment> experimentsById = new LinkedHashMap<>();
     private final Map<String, RunState> runs = new HashMap<>();
     private final Map<String, ModelState> models = new TreeMap<>();
+    private final Map<GrantKey, RoleGrant> grants = new TreeMap<>(GrantKey.ORDER);
+    private final List<AuditEntry> auditLog = new ArrayList<>();
     private boolean closed;
 
     @Override
@@ -319,22 +342,212 @@ public final class InMemoryMetadataStore implements MetadataStore {
                 v.creationTime()));
     }
 
-    @Override
-    public synchronized void setAlias(String name, String alias, int version, long updateTime) {
-        version(name, version);
-        ModelState state = models.get(name);
-        state.aliases.put(alias, version);
-        touch(state, updateTime);
+    // ---- governance
+
+    /** What identifies a role grant; ordered by the names, as the SQL stores order their columns. */
+    private record GrantKey(RoleGrant.SubjectKind kind, String subject, Role role) {
+        static final Comparator<GrantKey> ORDER = Comparator.<GrantKey, String>comparing(k -> k.kind().name())
+                .thenComparing(GrantKey::subject)
+                .thenComparing(k -> k.role().name());
     }
 
     @Override
-    public synchronized boolean deleteAlias(String name, String alias, long updateTime) {
-        ModelState state = model(name);
-        boolean existed = state.aliases.remove(alias) != null;
-        if (existed) {
-            touch(state, updateTime);
+    public synchronized ModelVersion changeStatus(StatusChange change, AuditAppender audit) {
+        Objects.requireNonNull(change, "change");
+        Objects.requireNonNull(audit, "audit");
+        ModelVersion current = version(change.name(), change.version());
+        ModelState state = models.get(change.name());
+        String what = "version " + change.version() + " of model '" + change.name() + "'";
+        if (current.status() != change.from()) {
+            throw new ConflictException(what + " is " + current.status() + ", not " + change.from()
+                    + " as expected for the change to " + change.to()
+                    + "; another writer changed it first: read it again and decide again");
         }
+        if (change.to() == ModelVersionStatus.ARCHIVED) {
+            for (Map.Entry<String, Integer> alias : state.aliases.entrySet()) {
+                if (alias.getValue() == change.version() && change.blockingAliases().contains(alias.getKey())) {
+                    throw new ConflictException("cannot archive " + what + ": alias '" + alias.getKey()
+                            + "' points at it; move or delete the alias first");
+                }
+            }
+        }
+        if (change.to() == ModelVersionStatus.APPROVED || change.to() == ModelVersionStatus.REJECTED) {
+            String decider = change.principal();
+            if (decider.equals(current.createdBy())) {
+                throw new PermissionDeniedException("four-eyes rule: '" + decider + "' created " + what
+                        + " and may not move it to " + change.to() + "; a different principal must decide");
+            }
+            if (decider.equals(state.requesters.get(change.version()))) {
+                throw new PermissionDeniedException("four-eyes rule: '" + decider + "' requested approval of " + what
+                        + " and may not move it to " + change.to() + "; a different principal must decide");
+            }
+        }
+        AuditEntry entry = nextAuditEntry(audit);
+
+        ModelVersion updated = withStatus(current, change.to());
+        state.versions.set(change.version() - 1, updated);
+        if (change.to() == ModelVersionStatus.PENDING_APPROVAL) {
+            state.requesters.put(change.version(), change.principal());
+        }
+        state.transitions.computeIfAbsent(change.version(), v -> new ArrayList<>()).add(new StatusTransition(
+                change.name(), change.version(), change.from(), change.to(), change.principal(), change.time(),
+                change.rationale()));
+        auditLog.add(entry);
+        return updated;
+    }
+
+    @Override
+    public synchronized List<StatusTransition> listTransitions(String name, int version) {
+        checkOpen();
+        ModelState state = models.get(name);
+        return state == null ? List.of() : List.copyOf(state.transitions.getOrDefault(version, List.of()));
+    }
+
+    @Override
+    public synchronized void changeAlias(AliasUpdate update, AuditAppender audit) {
+        Objects.requireNonNull(update, "update");
+        Objects.requireNonNull(audit, "audit");
+        AliasChange change = update.change();
+        ModelState state = model(change.name());
+        Integer current = state.aliases.get(change.alias());
+        int currentVersion = current == null ? 0 : current;
+        if (currentVersion != update.expectedFrom()) {
+            throw new ConflictException("alias '" + change.alias() + "' of model '" + change.name() + "' "
+                    + aliasState(currentVersion) + ", not " + aliasState(update.expectedFrom())
+                    + " as expected; another writer moved it first: read it again and decide again");
+        }
+        if (change.toVersion() != 0) {
+            ModelVersion target = version(change.name(), change.toVersion());
+            if (update.requiredStatus().isPresent() && target.status() != update.requiredStatus().get()) {
+                throw new ConflictException("alias '" + change.alias() + "' of model '" + change.name()
+                        + "' may only point at a " + update.requiredStatus().get() + " version, and version "
+                        + change.toVersion() + " is " + target.status());
+            }
+        }
+        AuditEntry entry = nextAuditEntry(audit);
+
+        if (change.toVersion() == 0) {
+            state.aliases.remove(change.alias());
+        } else {
+            state.aliases.put(change.alias(), change.toVersion());
+        }
+        state.aliasHistory.add(change);
+        touch(state, change.time());
+        auditLog.add(entry);
+    }
+
+    private static String aliasState(int version) {
+        return version == 0 ? "does not exist" : "points at version " + version;
+    }
+
+    @Override
+    public synchronized List<AliasChange> listAliasChanges(String name) {
+        checkOpen();
+        ModelState state = models.get(name);
+        return state == null ? List.of() : List.copyOf(state.aliasHistory);
+    }
+
+    @Override
+    public synchronized void putInventory(String name, ModelInventory inventory, long updateTime, AuditAppender audit) {
+        Objects.requireNonNull(inventory, "inventory");
+        Objects.requireNonNull(audit, "audit");
+        ModelState state = model(name);
+        AuditEntry entry = nextAuditEntry(audit);
+
+        state.inventory = inventory;
+        touch(state, updateTime);
+        auditLog.add(entry);
+    }
+
+    @Override
+    public synchronized Optional<ModelInventory> findInventory(String name) {
+        checkOpen();
+        ModelState state = models.get(name);
+        return state == null ? Optional.empty() : Optional.ofNullable(state.inventory);
+    }
+
+    @Override
+    public synchronized void grantRole(RoleGrant grant, AuditAppender audit) {
+        Objects.requireNonNull(grant, "grant");
+        Objects.requireNonNull(audit, "audit");
+        checkOpen();
+        AuditEntry entry = nextAuditEntry(audit);
+
+        grants.put(new GrantKey(grant.subjectKind(), grant.subject(), grant.role()), grant);
+        auditLog.add(entry);
+    }
+
+    @Override
+    public synchronized boolean revokeRole(RoleGrant.SubjectKind kind, String subject, Role role, AuditAppender audit) {
+        Objects.requireNonNull(kind, "kind");
+        Objects.requireNonNull(subject, "subject");
+        Objects.requireNonNull(role, "role");
+        Objects.requireNonNull(audit, "audit");
+        checkOpen();
+        AuditEntry entry = nextAuditEntry(audit);
+
+        boolean existed = grants.remove(new GrantKey(kind, subject, role)) != null;
+        auditLog.add(entry);
         return existed;
+    }
+
+    @Override
+    public synchronized List<RoleGrant> listRoleGrants() {
+        checkOpen();
+        return List.copyOf(grants.values());
+    }
+
+    @Override
+    public synchronized AuditEntry appendAudit(AuditAppender audit) {
+        Objects.requireNonNull(audit, "audit");
+        checkOpen();
+        AuditEntry entry = nextAuditEntry(audit);
+        auditLog.add(entry);
+        return entry;
+    }
+
+    @Override
+    public synchronized List<AuditEntry> readAudit(long fromSeq, int limit) {
+        checkOpen();
+        if (limit < 0) {
+            throw new InvalidArgumentException("audit read limit must be 0 or more, got " + limit);
+        }
+        // Entry seq n sits at index n - 1: the log has no gaps.
+        long start = Math.max(fromSeq, 1L) - 1L;
+        if (start >= auditLog.size()) {
+            return List.of();
+        }
+        int end = (int) Math.min(auditLog.size(), start + limit);
+        return List.copyOf(auditLog.subList((int) start, end));
+    }
+
+    @Override
+    public synchronized Optional<AuditEntry> lastAudit() {
+        checkOpen();
+        return auditLog.isEmpty() ? Optional.empty() : Optional.of(auditLog.get(auditLog.size() - 1));
+    }
+
+    /**
+     * Calls core's half of the append for the next position. Callers validate everything before and
+     * add the entry together with their change after, all under the store's lock, so a failure at any
+     * point leaves neither behind.
+     */
+    private AuditEntry nextAuditEntry(AuditAppender audit) {
+        long seq = auditLog.size() + 1L;
+        String previousHash = auditLog.isEmpty() ? AuditEntry.GENESIS_HASH : auditLog.get(auditLog.size() - 1).hash();
+        AuditEntry entry = audit.next(seq, previousHash);
+        if (entry == null || entry.seq() != seq || !entry.previousHash().equals(previousHash)) {
+            throw new IntegrityException("the audit appender returned "
+                    + (entry == null ? "null" : "seq " + entry.seq() + " after hash " + entry.previousHash())
+                    + " when asked for seq " + seq + " after hash " + previousHash
+                    + "; it must build the entry for exactly that position");
+        }
+        return entry;
+    }
+
+    private static ModelVersion withStatus(ModelVersion v, ModelVersionStatus status) {
+        return new ModelVersion(v.name(), v.version(), v.runId(), v.artifactKey(), v.sha256(), v.sizeBytes(), v.flavor(),
+                v.signature(), v.description(), v.tags(), status, v.createdBy(), v.creationTime());
     }
 
     private ModelState model(String name) {

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.mlops.Mlops;
 import io.mlops.api.InvalidArgumentException;
 import io.mlops.api.Principal;
+import io.mlops.api.governance.RoleMapping;
 import io.mlops.api.artifact.StoredObject;
 import io.mlops.core.internal.MlopsSettings;
 import io.mlops.stores.InMemoryArtifactStore;
@@ -111,8 +112,7 @@ class MlopsBuilderTest {
     void fileArtifactUri_opensALocalArtifactStoreInTheFolder() throws Exception {
         Path folder = temp.resolve("artifacts");
         try (Mlops mlops = Mlops.builder().metadata("mem:").artifacts(folder.toUri().toString()).build()) {
-            assertThat(mlops.artifacts()).isInstanceOf(LocalArtifactStore.class);
-            assertThat(((LocalArtifactStore) mlops.artifacts()).root()).isEqualTo(folder.toAbsolutePath().normalize());
+            assertThat(mlops.artifacts().location()).isEqualTo(folder.toAbsolutePath().normalize().toUri().toString());
 
             byte[] bytes = "hello".getBytes(StandardCharsets.UTF_8);
             StoredObject stored = mlops.artifacts().put("notes/hello.txt", new ByteArrayInputStream(bytes));
@@ -135,7 +135,10 @@ class MlopsBuilderTest {
         InMemoryArtifactStore artifacts = new InMemoryArtifactStore();
         try (Mlops mlops = Mlops.builder().metadata(new InMemoryMetadataStore()).artifacts(artifacts)
                 .principal(Principal.of("svc")).build()) {
-            assertThat(mlops.artifacts()).isSameAs(artifacts);
+            // Handed out behind authorization, but the very store given.
+            assertThat(mlops.artifacts().location()).isEqualTo(artifacts.location());
+            mlops.artifacts().put("k", new ByteArrayInputStream(new byte[] {1}));
+            assertThat(artifacts.stat("k")).isPresent();
             assertThat(mlops.principal().name()).isEqualTo("svc");
         }
     }
@@ -181,7 +184,8 @@ class MlopsBuilderTest {
                     .hasMessageNotContaining("hunter2");
 
             String described = new MlopsSettings(uri, Map.of(), null, "mem:", Map.of(), null, Principal.of("alice"),
-                    new MutableClock(Instant.EPOCH)).describe();
+                    new MutableClock(Instant.EPOCH), true, RoleMapping.defaults(), MlopsSettings.DEFAULT_PROTECTED_ALIASES)
+                    .describe();
             assertThat(described).contains("mlops").contains("db").contains("****").doesNotContain("hunter2");
         }
         assertThat(MlopsSettings.maskUri("jdbc:postgresql://db:5432/mlops?ssl=true&password=hunter2"))

@@ -205,33 +205,33 @@ class RegistryTest {
         ModelVersion v1 = registerVersions("m", 2).get(0);
         ModelVersion v2 = registry.getVersion("m", 2);
 
-        registry.setAlias("m", "champion", 1);
-        assertThat(registry.resolve("models:/m@champion")).isEqualTo(v1);
-        assertThat(registry.getModel("m").alias("champion")).contains(1);
+        registry.setAlias("m", "staging", 1);
+        assertThat(registry.resolve("models:/m@staging")).isEqualTo(v1);
+        assertThat(registry.getModel("m").alias("staging")).contains(1);
 
-        registry.setAlias("m", "champion", 2);
+        registry.setAlias("m", "staging", 2);
         registry.setAlias("m", "challenger", 1);
-        assertThat(registry.resolve("models:/m@champion")).isEqualTo(v2);
+        assertThat(registry.resolve("models:/m@staging")).isEqualTo(v2);
         assertThat(registry.resolve(ModelUri.ofAlias("m", "challenger"))).isEqualTo(v1);
         assertThat(registry.resolve("models:/m/2")).isEqualTo(v2);
-        assertThat(registry.getModel("m").aliases()).containsOnly(Map.entry("champion", 2), Map.entry("challenger", 1));
+        assertThat(registry.getModel("m").aliases()).containsOnly(Map.entry("staging", 2), Map.entry("challenger", 1));
 
-        assertThat(registry.deleteAlias("m", "champion")).isTrue();
-        assertThat(registry.deleteAlias("m", "champion")).isFalse();
+        assertThat(registry.deleteAlias("m", "staging")).isTrue();
+        assertThat(registry.deleteAlias("m", "staging")).isFalse();
         assertThat(registry.getModel("m").aliases()).containsOnly(Map.entry("challenger", 1));
-        assertThatThrownBy(() -> registry.resolve("models:/m@champion")).isInstanceOf(NotFoundException.class);
+        assertThatThrownBy(() -> registry.resolve("models:/m@staging")).isInstanceOf(NotFoundException.class);
     }
 
     @Test
     void resolve_unknownAlias_isNotFoundListingTheExistingAliases() {
         registerVersions("m", 2);
-        registry.setAlias("m", "champion", 2);
+        registry.setAlias("m", "live", 2);
         registry.setAlias("m", "shadow", 1);
 
         assertThatThrownBy(() -> registry.resolve("models:/m@staging"))
                 .isInstanceOf(NotFoundException.class)
                 .hasMessageContaining("'staging'")
-                .hasMessageContaining("champion")
+                .hasMessageContaining("live")
                 .hasMessageContaining("shadow");
     }
 
@@ -251,7 +251,7 @@ class RegistryTest {
         assertThatThrownBy(() -> registry.resolve("models:/ghost/1"))
                 .isInstanceOf(NotFoundException.class)
                 .hasMessageContaining("ghost");
-        assertThatThrownBy(() -> registry.resolve("models:/ghost@champion"))
+        assertThatThrownBy(() -> registry.resolve("models:/ghost@staging"))
                 .isInstanceOf(NotFoundException.class)
                 .hasMessageContaining("ghost");
     }
@@ -259,16 +259,16 @@ class RegistryTest {
     @Test
     void setAlias_toMissingVersion_isNotFoundAndTheAliasIsUnchanged() {
         registerVersions("m", 2);
-        registry.setAlias("m", "champion", 1);
+        registry.setAlias("m", "staging", 1);
 
-        assertThatThrownBy(() -> registry.setAlias("m", "champion", 5))
+        assertThatThrownBy(() -> registry.setAlias("m", "staging", 5))
                 .isInstanceOf(NotFoundException.class)
                 .hasMessageContaining("version 5")
                 .hasMessageContaining("1..2");
         assertThatThrownBy(() -> registry.setAlias("m", "fresh", 3)).isInstanceOf(NotFoundException.class);
 
-        assertThat(registry.getModel("m").aliases()).containsExactly(Map.entry("champion", 1));
-        assertThat(registry.resolve("models:/m@champion").version()).isEqualTo(1);
+        assertThat(registry.getModel("m").aliases()).containsExactly(Map.entry("staging", 1));
+        assertThat(registry.resolve("models:/m@staging").version()).isEqualTo(1);
     }
 
     // ---- naming rules

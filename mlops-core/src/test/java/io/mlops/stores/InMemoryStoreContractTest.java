@@ -3,6 +3,7 @@ package io.mlops.stores;
 import io.mlops.api.artifact.ArtifactStore;
 import io.mlops.api.spi.MetadataStore;
 import io.mlops.tck.ArtifactStoreContract;
+import io.mlops.tck.GovernanceStoreContract;
 import io.mlops.tck.RegistryStoreContract;
 import io.mlops.tck.RunSearchContract;
 import io.mlops.tck.TrackingStoreContract;
@@ -29,6 +30,14 @@ class InMemoryStoreContractTest {
 
     @Nested
     class Registry extends RegistryStoreContract {
+        @Override
+        protected MetadataStore newStore() {
+            return new InMemoryMetadataStore();
+        }
+    }
+
+    @Nested
+    class Governance extends GovernanceStoreContract {
         @Override
         protected MetadataStore newStore() {
             return new InMemoryMetadataStore();

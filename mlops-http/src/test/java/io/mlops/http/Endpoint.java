@@ -62,7 +62,7 @@ final class Endpoint implements AutoCloseable {
     }
 
     private Endpoint(boolean withKey, Consumer<ScoringHttpServer.Builder> options, ModelServer modelsOverride) {
-        mlops = Mlops.builder().metadata("mem:").artifacts(artifacts).build();
+        mlops = Mlops.builder().metadata("mem:").artifacts(artifacts).roles(TestModels.ROLES).build();
         classifier = TestModels.registerClassifierChampion(mlops);
         regressor = TestModels.register(mlops, TestModels.REGRESSOR, TestModels.regressorBytes());
         models = modelsOverride != null ? modelsOverride

@@ -96,7 +96,7 @@ class OperationsTest {
             ModelVersion tampered = TestModels.register(e.mlops, TestModels.CLASSIFIER,
                     TestModels.withMetadata(TestModels.classifierBytes(), Map.of("release", "2")));
             InMemoryArtifactStore.tamper(e.artifacts, tampered.artifactKey(), TestModels.regressorBytes());
-            e.mlops.registry().setAlias(TestModels.CLASSIFIER, "champion", tampered.version());
+            TestModels.promote(e.mlops, tampered);
             e.models.refresh();
 
             Endpoint.Reply ready = e.get("/ready");

@@ -108,7 +108,7 @@ class PredictTest {
                     .isEqualTo(e.classifier.version());
             ModelVersion next = TestModels.register(e.mlops, TestModels.CLASSIFIER,
                     TestModels.withMetadata(TestModels.classifierBytes(), Map.of("release", "2")));
-            e.mlops.registry().setAlias(TestModels.CLASSIFIER, "champion", next.version());
+            TestModels.promote(e.mlops, next);
 
             e.models.refresh();
             Endpoint.Reply reply = e.post(Endpoint.ALIAS_PATH, body(ROWS));

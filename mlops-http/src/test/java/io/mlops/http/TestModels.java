@@ -4,7 +4,10 @@ import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.StringStringEntryProto;
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.mlops.Mlops;
+import io.mlops.api.Principal;
 import io.mlops.api.artifact.StoredObject;
+import io.mlops.api.governance.Role;
+import io.mlops.api.governance.RoleMapping;
 import io.mlops.api.registry.ModelVersion;
 import io.mlops.api.registry.NewModelVersion;
 import io.mlops.api.tracking.ActiveRun;
@@ -35,8 +38,20 @@ final class TestModels {
     /** Registers the classifier as a new version of {@link #CLASSIFIER} and points {@code champion} at it. */
     static ModelVersion registerClassifierChampion(Mlops mlops) {
         ModelVersion v = register(mlops, CLASSIFIER, classifierBytes());
-        mlops.registry().setAlias(CLASSIFIER, "champion", v.version());
+        promote(mlops, v);
         return v;
+    }
+
+    /** Roles for the test endpoints: everyone develops, victor validates. */
+    static final RoleMapping ROLES = RoleMapping.builder().everyone(Role.DATA_SCIENTIST)
+            .user("victor", Role.VALIDATOR).build();
+
+    /** The governed path to {@code champion}: approval requested, approved by victor, alias moved by victor. */
+    static void promote(Mlops mlops, ModelVersion v) {
+        Mlops victor = mlops.as(Principal.of("victor"));
+        mlops.governance().requestApproval(v.name(), v.version(), "reference outputs match");
+        victor.governance().approve(v.name(), v.version(), "validated");
+        victor.registry().setAlias(v.name(), "champion", v.version());
     }
 
     static ModelVersion register(Mlops mlops, String name, byte[] model) {

@@ -12,8 +12,10 @@ import java.sql.SQLException;
 import java.sql.SQLRecoverableException;
 import java.sql.SQLTransientConnectionException;
 import java.sql.Types;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
@@ -42,9 +44,12 @@ final class Database {
     record Null(int sqlType) {
         static final Null VARCHAR = new Null(Types.VARCHAR);
         static final Null BIGINT = new Null(Types.BIGINT);
+        static final Null DATE = new Null(Types.DATE);
     }
 
     static final String UNIQUE_VIOLATION = "23505";
+    // The standard state of a CHECK violation is 23514 (PostgreSQL); H2 reports 23513.
+    private static final Set<String> CHECK_VIOLATION_STATES = Set.of("23513", "23514");
     private static final String VALUE_TOO_LONG = "22001";
 
     // Transactions that lost to a concurrent writer and are worth repeating as a whole:
@@ -233,7 +238,6 @@ final class Database {
         }
     }
 
-    /** Runs one statement for each argument row as a JDBC batch. */
     /** Whether a statement (or any statement of a batch) was refused for a duplicate key. */
     static boolean isUniqueViolation(SQLException e) {
         for (SQLException current = e; current != null; current = current.getNextException()) {
@@ -244,6 +248,23 @@ final class Database {
         return false;
     }
 
+    /**
+     * Whether a statement was refused by the CHECK constraint {@code constraint}. Both databases
+     * name the constraint in the message (H2 in upper case), and PostgreSQL keeps that part of the
+     * message even with {@code logServerErrorDetail=false}.
+     */
+    static boolean isCheckViolation(SQLException e, String constraint) {
+        String name = constraint.toLowerCase(Locale.ROOT);
+        for (SQLException current = e; current != null; current = current.getNextException()) {
+            if (CHECK_VIOLATION_STATES.contains(current.getSQLState()) && current.getMessage() != null
+                    && current.getMessage().toLowerCase(Locale.ROOT).contains(name)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Runs one statement for each argument row as a JDBC batch. */
     static void batch(Connection c, String sql, List<Object[]> rows) throws SQLException {
         if (rows.isEmpty()) {
             return;
@@ -294,6 +315,8 @@ final class Database {
                 ps.setInt(i + 1, n);
             } else if (a instanceof Double d) {
                 ps.setDouble(i + 1, d);
+            } else if (a instanceof LocalDate d) {
+                ps.setObject(i + 1, d);
             } else {
                 throw new IllegalArgumentException("unsupported SQL argument type " + a.getClass().getName());
             }

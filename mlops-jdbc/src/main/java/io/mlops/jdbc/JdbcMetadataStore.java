@@ -3,9 +3,18 @@ package io.mlops.jdbc;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.mlops.api.MlopsException;
+import io.mlops.api.governance.AliasChange;
+import io.mlops.api.governance.AuditEntry;
+import io.mlops.api.governance.ModelInventory;
+import io.mlops.api.governance.Role;
+import io.mlops.api.governance.RoleGrant;
+import io.mlops.api.governance.StatusTransition;
 import io.mlops.api.registry.ModelVersion;
 import io.mlops.api.registry.RegisteredModel;
+import io.mlops.api.spi.AliasUpdate;
+import io.mlops.api.spi.AuditAppender;
 import io.mlops.api.spi.MetadataStore;
+import io.mlops.api.spi.StatusChange;
 import io.mlops.api.spi.search.RunQuery;
 import io.mlops.api.tracking.DatasetInput;
 import io.mlops.api.tracking.Experiment;
@@ -23,7 +32,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Tracking and registry metadata in a relational database over JDBC: H2 (embedded, the default
+ * Tracking, registry and governance metadata in a relational database over JDBC: H2 (embedded, the default
  * for notebooks and tests) or PostgreSQL (shared by many application instances).
  *
  * <pre>{@code
@@ -45,6 +54,11 @@ import org.slf4j.LoggerFactory;
  * An unknown option or an invalid value fails with an {@link io.mlops.api.InvalidArgumentException}
  * that lists every problem. The configuration is logged once at INFO with the password masked.
  *
+ * <p>Governance changes (approval states, aliases, inventory, role grants) are written together
+ * with their audit entry in one transaction; the four-eyes rule is also a CHECK constraint of
+ * {@code model_versions}, and on PostgreSQL triggers refuse UPDATE, DELETE and TRUNCATE of
+ * {@code audit_log}.
+ *
  * <p>Thread-safe, and safe for several processes sharing one database: every method is one
  * transaction. A database that cannot be reached raises the retryable
  * {@link io.mlops.api.StoreUnavailableException}; after {@link #close()} every method raises an
@@ -59,6 +73,7 @@ public final class JdbcMetadataStore implements MetadataStore {
     private final Database db;
     private final JdbcTracking tracking;
     private final JdbcRegistry registry;
+    private final JdbcGovernance governance;
     private final String description;
 
     private JdbcMetadataStore(HikariDataSource pool, StoreSettings settings) {
@@ -67,6 +82,7 @@ public final class JdbcMetadataStore implements MetadataStore {
         this.db = new Database(pool, description);
         this.tracking = new JdbcTracking(db, settings.dialect());
         this.registry = new JdbcRegistry(db, settings.dialect());
+        this.governance = new JdbcGovernance(db, settings.dialect());
     }
 
     /**
@@ -306,13 +322,65 @@ public final class JdbcMetadataStore implements MetadataStore {
         registry.setVersionTag(name, version, key, value);
     }
 
+    // ---- GovernanceStore ----
+
     @Override
-    public void setAlias(String name, String alias, int version, long updateTime) {
-        registry.setAlias(name, alias, version, updateTime);
+    public ModelVersion changeStatus(StatusChange change, AuditAppender audit) {
+        return governance.changeStatus(change, audit);
     }
 
     @Override
-    public boolean deleteAlias(String name, String alias, long updateTime) {
-        return registry.deleteAlias(name, alias, updateTime);
+    public List<StatusTransition> listTransitions(String name, int version) {
+        return governance.listTransitions(name, version);
+    }
+
+    @Override
+    public void changeAlias(AliasUpdate update, AuditAppender audit) {
+        governance.changeAlias(update, audit);
+    }
+
+    @Override
+    public List<AliasChange> listAliasChanges(String name) {
+        return governance.listAliasChanges(name);
+    }
+
+    @Override
+    public void putInventory(String name, ModelInventory inventory, long updateTime, AuditAppender audit) {
+        governance.putInventory(name, inventory, updateTime, audit);
+    }
+
+    @Override
+    public Optional<ModelInventory> findInventory(String name) {
+        return governance.findInventory(name);
+    }
+
+    @Override
+    public void grantRole(RoleGrant grant, AuditAppender audit) {
+        governance.grantRole(grant, audit);
+    }
+
+    @Override
+    public boolean revokeRole(RoleGrant.SubjectKind kind, String subject, Role role, AuditAppender audit) {
+        return governance.revokeRole(kind, subject, role, audit);
+    }
+
+    @Override
+    public List<RoleGrant> listRoleGrants() {
+        return governance.listRoleGrants();
+    }
+
+    @Override
+    public AuditEntry appendAudit(AuditAppender audit) {
+        return governance.appendAudit(audit);
+    }
+
+    @Override
+    public List<AuditEntry> readAudit(long fromSeq, int limit) {
+        return governance.readAudit(fromSeq, limit);
+    }
+
+    @Override
+    public Optional<AuditEntry> lastAudit() {
+        return governance.lastAudit();
     }
 }

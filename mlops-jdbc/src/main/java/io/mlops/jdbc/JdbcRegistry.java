@@ -20,7 +20,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** The registry half of {@link JdbcMetadataStore}: registered models, versions and aliases. */
+/**
+ * The registry half of {@link JdbcMetadataStore}: registered models and versions, and reading aliases
+ * (they change only through {@link JdbcGovernance#changeAlias}, which keeps their history).
+ */
 final class JdbcRegistry {
 
     private static final String INSERT_MODEL = "INSERT INTO registered_models"
@@ -51,22 +54,18 @@ final class JdbcRegistry {
     private static final String SELECT_VERSION_TAGS = "SELECT version, tag_key, tag_value FROM version_tags"
             + " WHERE model_name = ?";
     private static final String VERSION_EXISTS = "SELECT 1 FROM model_versions WHERE model_name = ? AND version = ?";
-    private static final String DELETE_ALIAS = "DELETE FROM model_aliases WHERE model_name = ? AND alias = ?";
 
     private static final List<String> MODEL_TAG_COLUMNS = List.of("model_name", "tag_key", "tag_value");
     private static final List<String> VERSION_TAG_COLUMNS = List.of("model_name", "version", "tag_key", "tag_value");
-    private static final List<String> ALIAS_COLUMNS = List.of("model_name", "alias", "version");
 
     private final Database db;
     private final String upsertModelTag;
     private final String upsertVersionTag;
-    private final String upsertAlias;
 
     JdbcRegistry(Database db, Dialect dialect) {
         this.db = db;
         this.upsertModelTag = dialect.upsert("model_tags", MODEL_TAG_COLUMNS, MODEL_TAG_COLUMNS.subList(0, 2));
         this.upsertVersionTag = dialect.upsert("version_tags", VERSION_TAG_COLUMNS, VERSION_TAG_COLUMNS.subList(0, 3));
-        this.upsertAlias = dialect.upsert("model_aliases", ALIAS_COLUMNS, ALIAS_COLUMNS.subList(0, 2));
     }
 
     // ---- models ----
@@ -154,31 +153,9 @@ final class JdbcRegistry {
         });
     }
 
-    // ---- aliases ----
-
-    void setAlias(String name, String alias, int version, long updateTime) {
-        db.upsertTransaction("point alias '" + alias + "' of model '" + name + "' at version " + version, c -> {
-            requireVersion(c, name, version);
-            update(c, upsertAlias, name, alias, version);
-            update(c, TOUCH_MODEL, updateTime, name);
-            return null;
-        });
-    }
-
-    boolean deleteAlias(String name, String alias, long updateTime) {
-        return db.inTransaction("delete alias '" + alias + "' of model '" + name + "'", c -> {
-            requireModel(c, name);
-            boolean existed = update(c, DELETE_ALIAS, name, alias) > 0;
-            if (existed) {
-                update(c, TOUCH_MODEL, updateTime, name);
-            }
-            return existed;
-        });
-    }
-
     // ---- reading ----
 
-    private static Optional<RegisteredModel> loadModel(Connection c, String name) throws SQLException {
+    static Optional<RegisteredModel> loadModel(Connection c, String name) throws SQLException {
         return loadModels(c, " WHERE name = ?", " WHERE model_name = ?", name).stream().findFirst();
     }
 
@@ -198,7 +175,7 @@ final class JdbcRegistry {
     }
 
     /** All versions of a model, or only {@code version} when it is not null. */
-    private static List<ModelVersion> loadVersions(Connection c, String name, Integer version) throws SQLException {
+    static List<ModelVersion> loadVersions(Connection c, String name, Integer version) throws SQLException {
         String only = version == null ? "" : " AND version = ?";
         Object[] args = version == null ? new Object[] {name} : new Object[] {name, version};
         Map<Integer, Map<String, String>> tags = new HashMap<>();
@@ -221,11 +198,15 @@ final class JdbcRegistry {
     private static void requireVersion(Connection c, String name, int version) throws SQLException {
         requireModel(c, name);
         if (!exists(c, VERSION_EXISTS, name, version)) {
-            throw new NotFoundException("version " + version + " of registered model '" + name + "' does not exist");
+            throw versionNotFound(name, version);
         }
     }
 
-    private static NotFoundException modelNotFound(String name) {
+    static NotFoundException modelNotFound(String name) {
         return new NotFoundException("registered model '" + name + "' does not exist");
+    }
+
+    static NotFoundException versionNotFound(String name, int version) {
+        return new NotFoundException("version " + version + " of registered model '" + name + "' does not exist");
     }
 }

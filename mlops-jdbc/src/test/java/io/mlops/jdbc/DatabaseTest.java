@@ -86,4 +86,23 @@ class DatabaseTest {
             Thread.interrupted();
         }
     }
+
+    @Test
+    void checkViolation_isRecognisedByStateAndConstraintName_inEitherDatabasesWording() {
+        String constraint = JdbcGovernance.FOUR_EYES_CONSTRAINT;
+        SQLException postgres = new SQLException("ERROR: new row for relation \"model_versions\" violates check constraint"
+                + " \"model_versions_four_eyes_ck\"", "23514");
+        SQLException h2 = new SQLException("Check constraint violation: \"MODEL_VERSIONS_FOUR_EYES_CK: (DECIDED_BY IS NULL)"
+                + "\"; SQL statement: UPDATE model_versions ...", "23513");
+        SQLException otherCheck = new SQLException("violates check constraint \"model_versions_status_ck\"", "23514");
+        SQLException sameNameOtherState = new SQLException("duplicate key near model_versions_four_eyes_ck", "23505");
+        SQLException chained = new SQLException("batch aborted", "HY000");
+        chained.setNextException(postgres);
+
+        assertThat(Database.isCheckViolation(postgres, constraint)).isTrue();
+        assertThat(Database.isCheckViolation(h2, constraint)).isTrue();
+        assertThat(Database.isCheckViolation(chained, constraint)).isTrue();
+        assertThat(Database.isCheckViolation(otherCheck, constraint)).isFalse();
+        assertThat(Database.isCheckViolation(sameNameOtherState, constraint)).isFalse();
+    }
 }

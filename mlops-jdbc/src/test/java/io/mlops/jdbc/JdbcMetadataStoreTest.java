@@ -5,7 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.mlops.api.MlopsException;
 import io.mlops.api.StoreUnavailableException;
+import io.mlops.api.governance.AliasChange;
+import io.mlops.api.governance.AliasChange.AliasAction;
 import io.mlops.api.registry.ModelVersion;
+import io.mlops.api.spi.AliasUpdate;
 import io.mlops.api.tracking.Experiment;
 import io.mlops.api.tracking.Metric;
 import io.mlops.api.tracking.Run;
@@ -20,6 +23,7 @@ import java.sql.SQLException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
@@ -32,7 +36,8 @@ class JdbcMetadataStoreTest extends JdbcStoreKit {
     private static final String SECRET = "Tr0ub4dor-3-secret";
     private static final Set<String> SCHEMA_TABLES = Set.of("EXPERIMENTS", "EXPERIMENT_TAGS", "RUNS", "PARAMS", "METRICS",
             "LATEST_METRICS", "RUN_TAGS", "RUN_INPUTS", "REGISTERED_MODELS", "MODEL_TAGS", "MODEL_VERSIONS",
-            "VERSION_TAGS", "MODEL_ALIASES");
+            "VERSION_TAGS", "MODEL_ALIASES", "VERSION_TRANSITIONS", "ALIAS_CHANGES", "MODEL_INVENTORY", "ROLE_GRANTS",
+            "AUDIT_LOG", "AUDIT_HEAD");
 
     @TempDir
     Path dir;
@@ -78,7 +83,7 @@ class JdbcMetadataStoreTest extends JdbcStoreKit {
 
         assertThat(tables(url)).containsAll(SCHEMA_TABLES);
         assertThat(schemaHistory(url)).containsExactly(Map.entry("1", true), Map.entry("1.1", true), Map.entry("2", true),
-                Map.entry("3", true), Map.entry("4", true));
+                Map.entry("3", true), Map.entry("4", true), Map.entry("6", true));
     }
 
     @Test
@@ -92,7 +97,8 @@ class JdbcMetadataStoreTest extends JdbcStoreKit {
         first.logMetrics(run.id(), List.of(new Metric("auc", 0.77, 4, 9L)));
         first.createModel("credit-risk", "PD", Map.of(), 2L);
         ModelVersion v1 = first.createVersion(draft("credit-risk"));
-        first.setAlias("credit-risk", "champion", v1.version(), 3L);
+        first.changeAlias(new AliasUpdate(new AliasChange("credit-risk", "champion", 0, v1.version(), AliasAction.SET,
+                "alice", 3L, ""), Optional.empty()), TestAudit.appender("alice", "registry.setAlias", "models:/credit-risk"));
         first.close();
         Map<String, Boolean> historyAfterFirstOpen = schemaHistory(url);
 
@@ -104,8 +110,10 @@ class JdbcMetadataStoreTest extends JdbcStoreKit {
         assertThat(reread.metric("auc")).contains(0.77);
         assertThat(second.findVersion("credit-risk", 1)).contains(v1);
         assertThat(second.findModel("credit-risk").orElseThrow().aliases()).containsExactly(Map.entry("champion", 1));
+        assertThat(second.listAliasChanges("credit-risk")).hasSize(1);
+        assertThat(second.lastAudit().orElseThrow().seq()).isEqualTo(1);
         assertThat(historyAfterFirstOpen).containsExactly(Map.entry("1", true), Map.entry("1.1", true), Map.entry("2", true),
-                Map.entry("3", true), Map.entry("4", true));
+                Map.entry("3", true), Map.entry("4", true), Map.entry("6", true));
         assertThat(schemaHistory(url)).isEqualTo(historyAfterFirstOpen);
     }
 

@@ -1,14 +1,20 @@
 package io.mlops.jdbc;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.mlops.api.PermissionDeniedException;
+import io.mlops.api.governance.AliasChange;
+import io.mlops.api.governance.AliasChange.AliasAction;
 import io.mlops.api.registry.DataType;
 import io.mlops.api.registry.ModelSignature;
 import io.mlops.api.registry.ModelVersion;
 import io.mlops.api.registry.ModelVersionStatus;
 import io.mlops.api.registry.RegisteredModel;
 import io.mlops.api.registry.TensorSpec;
+import io.mlops.api.spi.AliasUpdate;
 import io.mlops.api.spi.MetadataStore;
+import io.mlops.api.spi.StatusChange;
 import io.mlops.api.tracking.Dataset;
 import io.mlops.api.tracking.DatasetColumn;
 import io.mlops.api.tracking.DatasetInput;
@@ -28,6 +34,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
 import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.Test;
 
@@ -51,7 +58,7 @@ abstract class MigrationFromV1Kit {
         runFixture(url);
 
         try (MetadataStore store = JdbcMetadataStore.open(url)) {
-            assertThat(schemaVersions(url)).contains("1", "2").hasSizeGreaterThan(2);
+            assertThat(schemaVersions(url)).contains("1", "2", "6").hasSizeGreaterThan(2);
 
             Experiment creditRisk = new Experiment("e1", "credit-risk", Map.of("team", "risk"), T);
             assertThat(store.findExperimentByName("credit-risk")).contains(creditRisk);
@@ -94,6 +101,21 @@ abstract class MigrationFromV1Kit {
             ModelVersion v3 = store.createVersion(new ModelVersion("credit-risk", 0, "r2", "runs/r2/model.onnx", "cc33",
                     10, "onnx", null, null, Map.of(), null, "carol", T + 60_000));
             assertThat(v3.version()).isEqualTo(3);
+
+            // Version 6 starts an empty audit chain, and governance works on what version 1 held:
+            // the aliases it set move with history, its versions change state under the four-eyes rule.
+            assertThat(store.lastAudit()).isEmpty();
+            store.changeAlias(new AliasUpdate(new AliasChange("credit-risk", "challenger", 2, 3, AliasAction.SET, "carol",
+                    T + 70_000, "retrained"), Optional.empty()), TestAudit.appender("carol", "registry.setAlias", "models:/credit-risk"));
+            assertThat(store.findModel("credit-risk").orElseThrow().aliases()).containsOnly(Map.entry("champion", 1),
+                    Map.entry("challenger", 3));
+            store.changeStatus(new StatusChange("credit-risk", 2, ModelVersionStatus.NEW, ModelVersionStatus.PENDING_APPROVAL,
+                    "carol", T + 80_000, "ready", Set.of()), TestAudit.appender("carol", "governance.requestApproval", "v2"));
+            assertThatThrownBy(() -> store.changeStatus(new StatusChange("credit-risk", 2, ModelVersionStatus.PENDING_APPROVAL,
+                    ModelVersionStatus.APPROVED, "bob", T + 90_000, "self-approval", Set.of()),
+                    TestAudit.appender("bob", "governance.approve", "v2")))
+                    .as("bob registered version 2 under schema version 1").isInstanceOf(PermissionDeniedException.class);
+            assertThat(store.lastAudit().orElseThrow().seq()).isEqualTo(2);
         }
     }
 

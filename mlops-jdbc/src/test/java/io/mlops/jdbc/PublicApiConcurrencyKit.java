@@ -103,12 +103,12 @@ abstract class PublicApiConcurrencyKit {
         for (int i = 0; i < THREADS; i++) {
             registry.createVersion(version("scorecard", key).build());
         }
-        registry.setAlias("scorecard", "champion", 1);
+        registry.setAlias("scorecard", "live", 1);
         List<Callable<Integer>> tasks = new ArrayList<>();
         for (int i = 0; i < THREADS; i++) {
             int target = i + 1;
             tasks.add(() -> {
-                registry.setAlias("scorecard", "champion", target);
+                registry.setAlias("scorecard", "live", target);
                 return target;
             });
         }
@@ -119,7 +119,7 @@ abstract class PublicApiConcurrencyKit {
         for (int r = 0; r < 2; r++) {
             Thread reader = new Thread(() -> {
                 while (moving.get()) {
-                    seen.add(registry.resolve("models:/scorecard@champion").version());
+                    seen.add(registry.resolve("models:/scorecard@live").version());
                 }
             });
             reader.start();
@@ -137,16 +137,16 @@ abstract class PublicApiConcurrencyKit {
         assertThat(seen).isNotEmpty().allSatisfy(v -> assertThat(v).isBetween(1, THREADS));
 
         RegisteredModel model = registry.getModel("scorecard");
-        assertThat(model.aliases()).containsOnlyKeys("champion");
-        int winner = model.aliases().get("champion");
+        assertThat(model.aliases()).containsOnlyKeys("live");
+        int winner = model.aliases().get("live");
         assertThat(attempted).contains(winner);
-        assertThat(registry.resolve("models:/scorecard@champion").version()).isEqualTo(winner);
+        assertThat(registry.resolve("models:/scorecard@live").version()).isEqualTo(winner);
         assertThat(registry.listVersions("scorecard")).hasSize(THREADS);
         assertThat(model.latestVersion()).isEqualTo(THREADS);
 
         // After the race, the move committed last is the one that holds.
-        registry.setAlias("scorecard", "champion", winner == 1 ? 2 : 1);
-        assertThat(registry.resolve("models:/scorecard@champion").version()).isEqualTo(winner == 1 ? 2 : 1);
+        registry.setAlias("scorecard", "live", winner == 1 ? 2 : 1);
+        assertThat(registry.resolve("models:/scorecard@live").version()).isEqualTo(winner == 1 ? 2 : 1);
     }
 
     @Test

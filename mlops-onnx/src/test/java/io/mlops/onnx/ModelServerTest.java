@@ -11,7 +11,10 @@ import io.mlops.api.InvalidArgumentException;
 import io.mlops.api.ModelUri;
 import io.mlops.api.NotFoundException;
 import io.mlops.api.Principal;
+import io.mlops.api.governance.Role;
+import io.mlops.api.governance.RoleMapping;
 import io.mlops.api.registry.ModelVersion;
+import io.mlops.api.registry.ModelVersionStatus;
 import io.mlops.api.registry.NewModelVersion;
 import io.mlops.api.serving.FeatureSpec;
 import io.mlops.api.serving.Prediction;
@@ -54,7 +57,9 @@ class ModelServerTest {
     @BeforeEach
     void openMlops() {
         artifacts = new InMemoryArtifactStore();
-        mlops = Mlops.builder().metadata("mem:").artifacts(artifacts).principal(Principal.of("alice")).build();
+        mlops = Mlops.builder().metadata("mem:").artifacts(artifacts).principal(Principal.of("alice"))
+                .roles(RoleMapping.builder().everyone(Role.DATA_SCIENTIST).user("victor", Role.VALIDATOR).build())
+                .build();
     }
 
     @AfterEach
@@ -68,8 +73,14 @@ class ModelServerTest {
         return mlops.registry().createVersion(NewModelVersion.builder(MODEL, key).build());
     }
 
+    /** The governed path: alice asks, victor approves and moves the protected alias. */
     private void champion(ModelVersion version) {
-        mlops.registry().setAlias(MODEL, "champion", version.version());
+        Mlops victor = mlops.as(Principal.of("victor"));
+        if (mlops.registry().getVersion(MODEL, version.version()).status() == ModelVersionStatus.NEW) {
+            mlops.governance().requestApproval(MODEL, version.version(), "scaling factor checked");
+            victor.governance().approve(MODEL, version.version(), "validated");
+        }
+        victor.registry().setAlias(MODEL, "champion", version.version());
     }
 
     private static double answer(Scorer scorer, double x) {

@@ -8,6 +8,11 @@ import io.mlops.Mlops;
 import io.mlops.api.IntegrityException;
 import io.mlops.api.InvalidArgumentException;
 import io.mlops.api.Principal;
+import io.mlops.api.governance.AuditEntry;
+import io.mlops.api.governance.AuditLog;
+import io.mlops.api.governance.AuditOutcome;
+import io.mlops.api.governance.Role;
+import io.mlops.api.governance.RoleMapping;
 import io.mlops.api.artifact.ArtifactStore;
 import io.mlops.api.artifact.StoredObject;
 import io.mlops.api.registry.DataType;
@@ -26,6 +31,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -40,6 +46,8 @@ class ScoringThroughMlopsTest {
     /** A different valid model: what an attacker or a careless copy could put in its place. */
     private static final String OTHER = "ort_sklearn_logreg_iris";
     private static final String URI = "models:/voting@champion";
+    private static final RoleMapping ROLES = RoleMapping.builder().everyone(Role.DATA_SCIENTIST)
+            .group("model-validation", Role.VALIDATOR).build();
 
     @TempDir
     Path temp;
@@ -60,13 +68,17 @@ class ScoringThroughMlopsTest {
         }
         ModelVersion version = mlops.registry().createVersion(
                 NewModelVersion.builder("voting", artifact.key()).runId(runId).build());
-        mlops.registry().setAlias("voting", "champion", version.version());
-        return version;
+        // The governed path: its author asks, an independent validator approves and promotes.
+        Mlops validator = mlops.as(Principal.of("victor", Set.of("model-validation")));
+        mlops.governance().requestApproval("voting", version.version(), "matches the reference outputs");
+        validator.governance().approve("voting", version.version(), "validated");
+        validator.registry().setAlias("voting", "champion", version.version());
+        return mlops.registry().getVersion("voting", version.version());
     }
 
     @Test
     void scorer_byAlias_detectsFlavorReadsSignatureAndMatchesTheReference() {
-        try (Mlops mlops = Mlops.builder().metadata("mem:").artifacts("mem:").principal(Principal.of("alice")).build()) {
+        try (Mlops mlops = Mlops.builder().metadata("mem:").artifacts("mem:").roles(ROLES).principal(Principal.of("alice")).build()) {
             byte[] model = votingModel();
             ModelVersion version = registerChampion(mlops, model);
 
@@ -109,7 +121,7 @@ class ScoringThroughMlopsTest {
 
     @Test
     void scorer_missingFeature_isRefusedNamingIt() {
-        try (Mlops mlops = Mlops.builder().metadata("mem:").artifacts("mem:").build()) {
+        try (Mlops mlops = Mlops.builder().metadata("mem:").artifacts("mem:").roles(ROLES).build()) {
             registerChampion(mlops, votingModel());
 
             try (Scorer scorer = mlops.scorer(URI)) {
@@ -123,7 +135,7 @@ class ScoringThroughMlopsTest {
     @Test
     void scorer_bytesReplacedInMemoryStore_isRefusedNamingModelAndDigest() {
         InMemoryArtifactStore store = new InMemoryArtifactStore();
-        try (Mlops mlops = Mlops.builder().metadata("mem:").artifacts(store).build()) {
+        try (Mlops mlops = Mlops.builder().metadata("mem:").artifacts(store).roles(ROLES).build()) {
             ModelVersion version = registerChampion(mlops, votingModel());
             try (Scorer before = mlops.scorer(URI)) {
                 assertThat(before.version()).isEqualTo(version);
@@ -138,7 +150,7 @@ class ScoringThroughMlopsTest {
     @Test
     void scorer_fileReplacedInLocalStore_isRefusedNamingModelAndDigest() throws Exception {
         LocalArtifactStore store = LocalArtifactStore.open(temp.resolve("artifacts"));
-        try (Mlops mlops = Mlops.builder().metadata("mem:").artifacts(store).build()) {
+        try (Mlops mlops = Mlops.builder().metadata("mem:").artifacts(store).roles(ROLES).build()) {
             ModelVersion version = registerChampion(mlops, votingModel());
             Path file = store.dataPath(version.artifactKey());
             assertThat(file).hasBinaryContent(votingModel());
@@ -153,10 +165,11 @@ class ScoringThroughMlopsTest {
     @Test
     void scorer_bytesAndStoreRecordReplaced_isRefusedByTheRegisteredDigest() {
         InMemoryArtifactStore store = new InMemoryArtifactStore();
-        try (Mlops mlops = Mlops.builder().metadata("mem:").artifacts(store).build()) {
+        try (Mlops mlops = Mlops.builder().metadata("mem:").artifacts(store).roles(ROLES).build()) {
             ModelVersion version = registerChampion(mlops, votingModel());
 
-            ArtifactStore artifacts = mlops.artifacts();
+            // Straight at the store, as someone with storage access but no SDK role would.
+            ArtifactStore artifacts = store;
             assertThat(artifacts.delete(version.artifactKey())).isTrue();
             artifacts.put(version.artifactKey(), new ByteArrayInputStream(Conformance.model(OTHER)));
 
@@ -170,5 +183,14 @@ class ScoringThroughMlopsTest {
                 .hasMessageContaining(version.uri().toString())
                 .hasMessageContaining(version.sha256())
                 .hasMessageContaining(Conformance.sha256(Conformance.model(OTHER)));
+
+        AuditLog audit = mlops.as(Principal.of("victor", Set.of("model-validation"))).governance().audit();
+        List<AuditEntry> entries = audit.entries(1, 1_000);
+        AuditEntry refusal = entries.get(entries.size() - 1);
+        assertThat(refusal.outcome()).isEqualTo(AuditOutcome.FAILED);
+        assertThat(refusal.action()).isEqualTo("serving.load");
+        assertThat(refusal.target()).isEqualTo(version.uri().toString());
+        assertThat(refusal.summary()).contains(version.sha256());
+        assertThat(audit.verify().intact()).isTrue();
     }
 }

@@ -4,7 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.mlops.api.AlreadyExistsException;
+import io.mlops.api.ConflictException;
 import io.mlops.api.NotFoundException;
+import io.mlops.api.governance.AliasChange;
+import io.mlops.api.governance.AliasChange.AliasAction;
+import io.mlops.api.governance.AuditOutcome;
 import io.mlops.api.registry.DataType;
 import io.mlops.api.registry.ModelSignature;
 import io.mlops.api.registry.ModelVersion;
@@ -12,10 +16,12 @@ import io.mlops.api.registry.ModelVersionStatus;
 import io.mlops.api.registry.RegisteredModel;
 import io.mlops.api.registry.TensorSpec;
 import io.mlops.api.registry.ValueKind;
+import io.mlops.api.spi.AliasUpdate;
 import io.mlops.api.spi.MetadataStore;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -137,39 +143,52 @@ public abstract class RegistryStoreContract {
         assertThatThrownBy(() -> store.setVersionTag("m", 9, "k", "v")).isInstanceOf(NotFoundException.class);
     }
 
+    /** Moves an alias through {@link io.mlops.api.spi.GovernanceStore#changeAlias}, the only way aliases change. */
+    private void changeAlias(String model, String alias, int from, int to, long time) {
+        AliasChange change = new AliasChange(model, alias, from, to, to == 0 ? AliasAction.DELETE : AliasAction.SET,
+                "alice", time, "");
+        store.changeAlias(new AliasUpdate(change, Optional.empty()),
+                new GovernanceStoreContract.TestAppender("alice", "registry.alias", model + "@" + alias, AuditOutcome.SUCCEEDED));
+    }
+
     @Test
-    void setAlias_pointsMovesAndDeletes() {
+    void changeAlias_pointsMovesAndDeletes() {
         store.createModel("m", "", Map.of(), 1L);
         store.createVersion(draft("m", "r1"));
         store.createVersion(draft("m", "r2"));
 
-        store.setAlias("m", "champion", 1, 10L);
+        changeAlias("m", "champion", 0, 1, 10L);
         assertThat(store.findModel("m").orElseThrow().aliases()).containsExactly(Map.entry("champion", 1));
-        store.setAlias("m", "champion", 2, 11L);
-        store.setAlias("m", "challenger", 1, 12L);
+        changeAlias("m", "champion", 1, 2, 11L);
+        changeAlias("m", "challenger", 0, 1, 12L);
         assertThat(store.findModel("m").orElseThrow().aliases())
                 .containsOnly(Map.entry("champion", 2), Map.entry("challenger", 1));
 
-        assertThat(store.deleteAlias("m", "challenger", 13L)).isTrue();
-        assertThat(store.deleteAlias("m", "challenger", 14L)).isFalse();
-        assertThat(store.findModel("m").orElseThrow().aliases()).containsOnlyKeys("champion");
+        changeAlias("m", "challenger", 1, 0, 13L);
+        assertThat(store.findModel("m").orElseThrow().lastUpdatedTime()).isEqualTo(13L);
+        // Deleting it again: it no longer points at 1, so nothing is deleted.
+        assertThatThrownBy(() -> changeAlias("m", "challenger", 1, 0, 14L))
+                .isInstanceOf(ConflictException.class).hasMessageContaining("challenger");
+        RegisteredModel found = store.findModel("m").orElseThrow();
+        assertThat(found.aliases()).containsOnlyKeys("champion");
+        assertThat(found.lastUpdatedTime()).isEqualTo(13L);
     }
 
     @Test
-    void setAlias_toMissingVersionOrModel_raisesNotFound_andChangesNothing() {
+    void changeAlias_toMissingVersionOrModel_raisesNotFound_andChangesNothing() {
         store.createModel("m", "", Map.of(), 1L);
         store.createVersion(draft("m", "r1"));
-        store.setAlias("m", "champion", 1, 2L);
+        changeAlias("m", "champion", 0, 1, 2L);
 
-        assertThatThrownBy(() -> store.setAlias("m", "champion", 7, 3L))
+        assertThatThrownBy(() -> changeAlias("m", "champion", 1, 7, 3L))
                 .isInstanceOf(NotFoundException.class).hasMessageContaining("7");
-        assertThatThrownBy(() -> store.setAlias("ghost", "champion", 1, 3L))
+        assertThatThrownBy(() -> changeAlias("ghost", "champion", 0, 1, 3L))
                 .isInstanceOf(NotFoundException.class).hasMessageContaining("ghost");
         assertThat(store.findModel("m").orElseThrow().aliases()).containsExactly(Map.entry("champion", 1));
     }
 
     @Test
-    void setAlias_concurrentMoves_leaveOneOfTheTargets() throws Exception {
+    void changeAlias_concurrentCompareAndSetMoves_eachApplyOnce_andLeaveOneOfTheTargets() throws Exception {
         store.createModel("m", "", Map.of(), 1L);
         for (int i = 0; i < 4; i++) {
             store.createVersion(draft("m", "r" + i));
@@ -178,12 +197,31 @@ public abstract class RegistryStoreContract {
         for (int i = 0; i < 8; i++) {
             int target = 1 + i % 4;
             moves.add(() -> {
-                store.setAlias("m", "champion", target, 100L + target);
-                return true;
+                // Compare-and-set: read where the alias points, move it from there, retry when another writer won.
+                for (int attempt = 0; attempt < 1_000; attempt++) {
+                    int current = store.findModel("m").orElseThrow().alias("champion").orElse(0);
+                    try {
+                        changeAlias("m", "champion", current, target, 100L + target);
+                        return true;
+                    } catch (ConflictException lostTheRace) {
+                        // retry
+                    }
+                }
+                return false;
             });
         }
-        Concurrently.run(moves);
+        assertThat(Concurrently.run(moves)).containsOnly(true);
 
-        assertThat(store.findModel("m").orElseThrow().aliases().get("champion")).isBetween(1, 4);
+        int last = store.findModel("m").orElseThrow().aliases().get("champion");
+        assertThat(last).isBetween(1, 4);
+        // Every move applied exactly once, each from where the one before left the alias.
+        List<AliasChange> history = store.listAliasChanges("m");
+        assertThat(history).hasSize(8);
+        int previous = 0;
+        for (AliasChange change : history) {
+            assertThat(change.fromVersion()).isEqualTo(previous);
+            previous = change.toVersion();
+        }
+        assertThat(previous).isEqualTo(last);
     }
 }

@@ -1,6 +1,10 @@
 package io.mlops.samples;
 
 import io.mlops.Mlops;
+import io.mlops.api.PermissionDeniedException;
+import io.mlops.api.Principal;
+import io.mlops.api.governance.Role;
+import io.mlops.api.governance.RoleMapping;
 import io.mlops.api.artifact.StoredObject;
 import io.mlops.api.registry.ModelVersion;
 import io.mlops.api.registry.NewModelVersion;
@@ -30,13 +34,15 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.tribuo.classification.Label;
 import org.tribuo.classification.LabelFactory;
 
 /**
  * The bank quickstart, end to end on the embedded defaults: track a training run on the
- * bank-marketing data, register the model, point {@code champion} at it, and score clients
- * in-process through the registry, checking that the served model gives Tribuo's own answers.
+ * bank-marketing data, register the model, check that the ONNX file gives Tribuo's own answers,
+ * have it approved by a second person (the four-eyes rule refuses self-approval), point
+ * {@code champion} at it, and score clients in-process through a model server.
  *
  * <p>Run it from the project root with {@code ./mvnw -q -pl samples -am package -DskipTests &&
  * java -jar samples/target/mlops-quickstart.jar}. Each run registers the next version of
@@ -49,6 +55,15 @@ public final class Quickstart {
     static final String EXPERIMENT = "bank-term-deposit";
     static final String MODEL_NAME = "bank-term-deposit";
     static final String ALIAS = "champion";
+    /** Builds and registers models; also validates other teams' models, but never her own. */
+    static final Principal DATA_SCIENTIST = Principal.of("dana", Set.of("risk-model-developers", "model-validation"));
+    /** The independent validator. */
+    static final Principal VALIDATOR = Principal.of("victor", Set.of("model-validation"));
+    /** In a bank these groups come from the directory (e.g. Active Directory). */
+    static final RoleMapping ROLES = RoleMapping.builder()
+            .group("risk-model-developers", Role.DATA_SCIENTIST)
+            .group("model-validation", Role.VALIDATOR)
+            .build();
     /** How far the served ONNX probabilities may be from Tribuo's own (float32 arithmetic in the graph). */
     static final double TOLERANCE = 1e-5;
     private static final int SCORING_BATCH = 1024;
@@ -109,13 +124,41 @@ public final class Quickstart {
                     .description("Tribuo logistic regression on bank-marketing without 'duration'")
                     .tag("test_auc", String.format(java.util.Locale.ROOT, "%.4f", result.testAuc()))
                     .build());
-            mlops.registry().setAlias(MODEL_NAME, ALIAS, version.version());
             run.finish();
         }
 
-        // 4. score through a model server, as an application would: it verifies the artifact's
-        //    sha256, loads the version the alias names, and swaps in a new one when the alias moves
+        // 4. the evidence for approval: the registered ONNX file (sha256 verified on load) gives
+        //    Tribuo's own answers on every test client
         double maxDifference;
+        try (Scorer candidate = mlops.scorer(version.uri().toString())) {
+            maxDifference = maxDifferenceFromTribuo(candidate, result);
+        }
+        if (!(maxDifference <= TOLERANCE)) {
+            throw new IllegalStateException("the registered ONNX model differs from Tribuo's own predictions by "
+                    + maxDifference + " (allowed " + TOLERANCE + "); the export is wrong, do not promote this version");
+        }
+        System.out.printf(java.util.Locale.ROOT, "%s: ONNX scores equal Tribuo's on all %d test clients (max difference %.2e)%n",
+                version.uri(), result.split().test().size(), maxDifference);
+
+        // 5. four eyes: the data scientist asks for approval and may not give it herself; an
+        //    independent validator approves and moves the protected alias
+        String evidence = String.format(java.util.Locale.ROOT, "test AUC %.4f on a 20%% holdout; ONNX equals Tribuo"
+                + " within %.0e on %d clients", result.testAuc(), TOLERANCE, result.split().test().size());
+        mlops.governance().requestApproval(MODEL_NAME, version.version(), evidence);
+        try {
+            mlops.governance().approve(MODEL_NAME, version.version(), "I checked it myself");
+            throw new IllegalStateException("self-approval was accepted; the four-eyes rule is broken");
+        } catch (PermissionDeniedException refused) {
+            System.out.println("Self-approval refused: " + refused.getMessage());
+        }
+        Mlops validator = mlops.as(VALIDATOR);
+        validator.governance().approve(MODEL_NAME, version.version(), "Reviewed the run, data digest and evidence");
+        validator.registry().setAlias(MODEL_NAME, ALIAS, version.version());
+        version = mlops.registry().getVersion(MODEL_NAME, version.version());
+        System.out.printf("%s approved by %s and promoted to %s%n", version.uri(), VALIDATOR.name(), ALIAS);
+
+        // 6. score through a model server, as an application would: it verifies the artifact's
+        //    sha256, loads the version the alias names, and swaps in a new one when the alias moves
         try (ModelServer server = ModelServer.builder(mlops).pollInterval(Duration.ofSeconds(30)).build()) {
             Scorer scorer = server.scorer("models:/" + MODEL_NAME + "@" + ALIAS);
             List<BankClient> test = result.split().test();
@@ -125,14 +168,7 @@ public final class Quickstart {
                 System.out.printf(java.util.Locale.ROOT, "  age %-3s %-13s %-9s -> P(subscribes) = %.3f%n",
                         client.value("age"), client.value("job"), client.value("marital"), p.probability("yes"));
             }
-            maxDifference = maxDifferenceFromTribuo(scorer, result);
         }
-        if (!(maxDifference <= TOLERANCE)) {
-            throw new IllegalStateException("the served ONNX model differs from Tribuo's own predictions by "
-                    + maxDifference + " (allowed " + TOLERANCE + "); the export is wrong, do not promote this version");
-        }
-        System.out.printf(java.util.Locale.ROOT, "ONNX scores equal Tribuo's on all %d test clients (max difference %.2e)%n",
-                result.split().test().size(), maxDifference);
         return new Outcome(runId, version, result.testAuc(), maxDifference);
     }
 
@@ -191,16 +227,21 @@ public final class Quickstart {
         }
     }
 
+    /** The embedded stores under {@code home}, governed, acting as the data scientist. */
+    static Mlops openLocal(Path home) {
+        return Mlops.builder().local(home).roles(ROLES).principal(DATA_SCIENTIST).build();
+    }
+
     private static Mlops openStores() {
         String metadata = System.getenv("MLOPS_METADATA_URI");
         String artifacts = System.getenv("MLOPS_ARTIFACT_URI");
         if (metadata == null && artifacts == null) {
-            return Mlops.local();
+            return openLocal(Mlops.defaultHome());
         }
         Map<String, String> options = new java.util.LinkedHashMap<>();
         putIfSet(options, "user", System.getenv("MLOPS_METADATA_USER"));
         putIfSet(options, "password", System.getenv("MLOPS_METADATA_PASSWORD"));
-        Mlops.Builder builder = Mlops.builder();
+        Mlops.Builder builder = Mlops.builder().roles(ROLES).principal(DATA_SCIENTIST);
         if (metadata != null) {
             builder.metadata(metadata, options);
         } else {

@@ -3,7 +3,11 @@ package io.mlops.samples;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mlops.Mlops;
+import io.mlops.api.governance.AuditLog;
+import io.mlops.api.governance.AuditOutcome;
+import io.mlops.api.governance.StatusTransition;
 import io.mlops.api.registry.ModelVersion;
+import io.mlops.api.registry.ModelVersionStatus;
 import io.mlops.api.tracking.Run;
 import io.mlops.api.tracking.RunStatus;
 import io.mlops.samples.bank.BankMarketingData;
@@ -22,11 +26,11 @@ class QuickstartTest {
         Path csv = BankMarketingData.locateDefaultCsv();
 
         Quickstart.Outcome first;
-        try (Mlops mlops = Mlops.local(home)) {
+        try (Mlops mlops = Quickstart.openLocal(home)) {
             first = Quickstart.run(mlops, csv);
         }
         Quickstart.Outcome second;
-        try (Mlops mlops = Mlops.local(home)) {
+        try (Mlops mlops = Quickstart.openLocal(home)) {
             second = Quickstart.run(mlops, csv);
 
             assertThat(second.version().version()).isEqualTo(first.version().version() + 1);
@@ -34,6 +38,17 @@ class QuickstartTest {
                     .containsExactly(first.version().version(), second.version().version());
             assertThat(mlops.registry().resolve("models:/bank-term-deposit@champion").version())
                     .isEqualTo(second.version().version());
+            assertThat(second.version().status()).isEqualTo(ModelVersionStatus.APPROVED);
+            assertThat(mlops.governance().transitions(Quickstart.MODEL_NAME, second.version().version()))
+                    .extracting(StatusTransition::principal).containsExactly("dana", "victor");
+            AuditLog audit = mlops.as(Quickstart.VALIDATOR).governance().audit();
+            assertThat(audit.entries(1, 10_000)).anySatisfy(e -> {
+                assertThat(e.outcome()).isEqualTo(AuditOutcome.DENIED);
+                assertThat(e.principal()).isEqualTo("dana");
+                assertThat(e.action()).isEqualTo("governance.approve");
+                assertThat(e.summary()).contains("four-eyes");
+            });
+            assertThat(audit.verify().intact()).isTrue();
 
             Run run = mlops.tracking().getRun(second.runId());
             assertThat(run.status()).isEqualTo(RunStatus.FINISHED);

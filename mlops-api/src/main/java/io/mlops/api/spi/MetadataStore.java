@@ -1,10 +1,10 @@
 package io.mlops.api.spi;
 
 /**
- * A tracking and registry store in one, as a database provides it. Closing it releases
+ * A tracking, registry and governance store in one, as a database provides it. Closing it releases
  * connections; it is then unusable.
  */
-public interface MetadataStore extends TrackingStore, RegistryStore, AutoCloseable {
+public interface MetadataStore extends TrackingStore, RegistryStore, GovernanceStore, AutoCloseable {
 
     /** Where the store lives, with any password masked, for logs and messages. */
     String description();

@@ -7,7 +7,8 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Persistence of registered models, versions and aliases. Values arrive validated; methods must be
+ * Persistence of registered models and versions (aliases move through
+ * {@link GovernanceStore#changeAlias}, which keeps their history). Values arrive validated; methods must be
  * atomic and thread-safe across processes. Missing models or versions raise
  * {@link io.mlops.api.NotFoundException}.
  */
@@ -40,14 +41,4 @@ public interface RegistryStore {
     List<ModelVersion> listVersions(String name);
 
     void setVersionTag(String name, int version, String key, String value);
-
-    /**
-     * Points an alias at an existing version (replacing any previous target) in one atomic step.
-     *
-     * @throws io.mlops.api.NotFoundException if the model or version does not exist
-     */
-    void setAlias(String name, String alias, int version, long updateTime);
-
-    /** @return whether the alias existed */
-    boolean deleteAlias(String name, String alias, long updateTime);
 }

@@ -45,7 +45,7 @@ final class DefaultActiveRun implements ActiveRun {
 
     @Override
     public Run snapshot() {
-        return tracking.getRun(id());
+        return tracking.runUnchecked(id());
     }
 
     @Override
@@ -117,19 +117,31 @@ final class DefaultActiveRun implements ActiveRun {
         }
         checkRunning("log input '" + dataset.name() + "'");
         tracking.store.logInputs(id(), List.of(new DatasetInput(dataset, context)));
+        tracking.guard.record("tracking.logInput", target(), Map.of("after", Map.of("dataset", dataset.name(),
+                "digest", dataset.digest(), "context", context)));
         return this;
     }
 
     @Override
     public StoredObject logArtifact(Path file, String artifactPath) {
         checkRunning("log artifact '" + artifactPath + "'");
-        return tracking.artifacts.put(artifactKey(artifactPath), Objects.requireNonNull(file, "file"));
+        return recorded(tracking.artifacts.put(artifactKey(artifactPath), Objects.requireNonNull(file, "file")));
     }
 
     @Override
     public StoredObject logArtifact(InputStream content, String artifactPath) {
         checkRunning("log artifact '" + artifactPath + "'");
-        return tracking.artifacts.put(artifactKey(artifactPath), Objects.requireNonNull(content, "content"));
+        return recorded(tracking.artifacts.put(artifactKey(artifactPath), Objects.requireNonNull(content, "content")));
+    }
+
+    private StoredObject recorded(StoredObject stored) {
+        tracking.guard.record("tracking.logArtifact", target(), Map.of("after", Map.of("key", stored.key(),
+                "sha256", stored.sha256(), "size", stored.size())));
+        return stored;
+    }
+
+    private String target() {
+        return "runs:/" + id();
     }
 
     @Override
@@ -160,12 +172,19 @@ final class DefaultActiveRun implements ActiveRun {
         // Points still buffered belong before the end; if they cannot be stored the run stays RUNNING.
         tracking.closeLoggers(id());
         if (!tracking.store.endRun(id(), status, tracking.clock.millis())) {
-            Run current = tracking.getRun(id());
+            Run current = tracking.runUnchecked(id());
             endedAs = current.status();
             throw new ConflictException("run '" + id() + "' was already ended as " + current.status()
                     + " elsewhere; cannot end it as " + status);
         }
         endedAs = status;
+        recordEnd(status, "");
+    }
+
+    private void recordEnd(RunStatus status, String reason) {
+        tracking.guard.record("tracking.endRun", target(), reason.isEmpty()
+                ? Map.of("after", Map.of("status", status.name()))
+                : Map.of("after", Map.of("status", status.name()), "reason", reason));
     }
 
     @Override
@@ -201,9 +220,10 @@ final class DefaultActiveRun implements ActiveRun {
             if (tracking.store.endRun(id(), status, tracking.clock.millis())) {
                 tracking.store.setRunTag(id(), DefaultTracking.END_REASON_TAG, shortened(reason));
                 endedAs = status;
+                recordEnd(status, shortened(reason));
             } else {
                 // Ended elsewhere meanwhile: keep its status and reason.
-                endedAs = tracking.getRun(id()).status();
+                endedAs = tracking.runUnchecked(id()).status();
             }
         } catch (RuntimeException e) {
             if (primary != null) {

@@ -7,6 +7,7 @@ import io.mlops.api.MlopsException;
 import io.mlops.api.ModelUri;
 import io.mlops.api.Principal;
 import io.mlops.api.artifact.ArtifactStore;
+import io.mlops.api.governance.Governance;
 import io.mlops.api.registry.ModelVersion;
 import io.mlops.api.registry.Registry;
 import io.mlops.api.serving.Scorer;
@@ -15,6 +16,9 @@ import io.mlops.api.spi.MetadataStore;
 import io.mlops.api.spi.ModelFlavor;
 import io.mlops.api.tracking.Tracking;
 import io.mlops.core.internal.serving.MicroBatchingScorer;
+import io.mlops.core.internal.governance.Guard;
+import io.mlops.core.internal.governance.Permission;
+import io.mlops.core.internal.governance.RoleResolver;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Objects;
@@ -29,15 +33,25 @@ public final class DefaultMlops implements Mlops {
     private final MlopsSettings settings;
     private final MetadataStore metadata;
     private final ArtifactStore artifacts;
+    private final Guard guard;
     private final DefaultTracking tracking;
     private final DefaultRegistry registry;
+    private final DefaultGovernance governance;
+    private final GovernedArtifactStore governedArtifacts;
+    /** False for the views {@link #as} returns: they share the stores and must not close them. */
+    private final boolean ownsStores;
 
-    private DefaultMlops(MlopsSettings settings, MetadataStore metadata, ArtifactStore artifacts) {
+    private DefaultMlops(MlopsSettings settings, MetadataStore metadata, ArtifactStore artifacts, Guard guard,
+            DefaultTracking tracking, boolean ownsStores) {
         this.settings = settings;
         this.metadata = metadata;
         this.artifacts = artifacts;
-        this.tracking = new DefaultTracking(metadata, artifacts, settings.principal(), settings.clock());
-        this.registry = new DefaultRegistry(metadata, artifacts, settings.principal(), settings.clock());
+        this.guard = guard;
+        this.tracking = tracking;
+        this.registry = new DefaultRegistry(metadata, artifacts, guard, settings.protectedAliases());
+        this.governance = new DefaultGovernance(metadata, artifacts, registry, guard, settings.protectedAliases());
+        this.governedArtifacts = new GovernedArtifactStore(artifacts, guard);
+        this.ownsStores = ownsStores;
     }
 
     public static Mlops open(MlopsSettings settings) {
@@ -52,7 +66,25 @@ public final class DefaultMlops implements Mlops {
             throw e;
         }
         LOG.info("MLOps SDK started: {}", settings.describe());
-        return new DefaultMlops(settings, metadata, artifacts);
+        if (!settings.governed()) {
+            LOG.warn("governance is OFF: no authorization, no four-eyes rule, no protected aliases; use this only for"
+                    + " tests and single-user experiments");
+        }
+        RoleResolver roles = new RoleResolver(settings.roleMapping(), metadata, System::nanoTime);
+        Guard guard = new Guard(metadata, settings.principal(), roles, settings.clock(), settings.governed());
+        return new DefaultMlops(settings, metadata, artifacts, guard, new DefaultTracking(metadata, artifacts, guard), true);
+    }
+
+    @Override
+    public Mlops as(Principal principal) {
+        Objects.requireNonNull(principal, "principal");
+        Guard other = guard.as(principal);
+        return new DefaultMlops(settings, metadata, artifacts, other, tracking.as(other), false);
+    }
+
+    @Override
+    public Governance governance() {
+        return governance;
     }
 
     @Override
@@ -67,23 +99,32 @@ public final class DefaultMlops implements Mlops {
 
     @Override
     public ArtifactStore artifacts() {
-        return artifacts;
+        return governedArtifacts;
     }
 
     @Override
     public Principal principal() {
-        return settings.principal();
+        return guard.principal();
     }
 
     @Override
     public Scorer scorer(ModelUri uri, ScorerOptions options) {
         Objects.requireNonNull(options, "options");
-        ModelVersion version = registry.resolve(uri);
+        Objects.requireNonNull(uri, "model uri");
+        // Authorized once here; the scorer it returns scores without further checks.
+        guard.require(Permission.READ, "serving.scorer", uri.toString());
+        ModelVersion version = registry.resolveUnchecked(uri);
         ModelFlavor flavor = Providers.flavor(version.flavor()).orElseThrow(() -> new InvalidArgumentException(
                 "model " + version.uri() + " has flavor '" + version.flavor() + "' but no such flavor is on the class path"
                         + " (found " + Providers.flavors().stream().map(ModelFlavor::name).toList() + "); add mlops-"
                         + version.flavor()));
-        byte[] bytes = verifiedBytes(version);
+        byte[] bytes;
+        try {
+            bytes = verifiedBytes(version);
+        } catch (IntegrityException e) {
+            guard.recordFailure("serving.load", version.uri().toString(), e.getMessage(), e);
+            throw e;
+        }
         LOG.debug("loading {} ({} bytes, sha256 {}) as {}", version.uri(), bytes.length, version.sha256(), flavor.name());
         Scorer scorer = flavor.load(version, bytes, options);
         return options.microBatching()
@@ -117,6 +158,9 @@ public final class DefaultMlops implements Mlops {
 
     @Override
     public void close() {
+        if (!ownsStores) {
+            return;
+        }
         RuntimeException failure = null;
         try {
             metadata.close();
@@ -147,6 +191,6 @@ public final class DefaultMlops implements Mlops {
 
     @Override
     public String toString() {
-        return "Mlops[" + settings.describe() + "]";
+        return "Mlops[" + settings.describe() + (ownsStores ? "" : ", acting as " + guard.principal().name()) + "]";
     }
 }

@@ -24,6 +24,8 @@ import io.mlops.api.tracking.Tracking;
 import io.mlops.core.internal.search.RunSearches;
 import java.time.Clock;
 import java.util.ArrayList;
+import io.mlops.core.internal.governance.Guard;
+import io.mlops.core.internal.governance.Permission;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -39,27 +41,48 @@ final class DefaultTracking implements Tracking {
     static final String END_REASON_TAG = "mlops.end_reason";
 
     final TrackingStore store;
-    private final ConcurrentHashMap<String, RunLoggers> openLoggers = new ConcurrentHashMap<>();
+    /** Shared by every principal's view of one {@code Mlops}, so a run's loggers are found whoever ends it. */
+    private final ConcurrentHashMap<String, RunLoggers> openLoggers;
     final ArtifactStore artifacts;
+    final Guard guard;
     final Principal principal;
     final Clock clock;
 
-    DefaultTracking(TrackingStore store, ArtifactStore artifacts, Principal principal, Clock clock) {
+    DefaultTracking(TrackingStore store, ArtifactStore artifacts, Guard guard) {
+        this(store, artifacts, guard, new ConcurrentHashMap<>());
+    }
+
+    private DefaultTracking(TrackingStore store, ArtifactStore artifacts, Guard guard,
+            ConcurrentHashMap<String, RunLoggers> openLoggers) {
         this.store = store;
         this.artifacts = artifacts;
-        this.principal = principal;
-        this.clock = clock;
+        this.guard = guard;
+        this.principal = guard.principal();
+        this.clock = guard.clock();
+        this.openLoggers = openLoggers;
+    }
+
+    /** The same tracking, acting as the principal {@code other} guards. */
+    DefaultTracking as(Guard other) {
+        return new DefaultTracking(store, artifacts, other, openLoggers);
     }
 
     @Override
     public Experiment getOrCreateExperiment(String name) {
         Validation.experimentName(name);
+        guard.require(Permission.TRACK, "tracking.getOrCreateExperiment", experimentTarget(name));
+        return experimentCreatedIfMissing(name);
+    }
+
+    private Experiment experimentCreatedIfMissing(String name) {
         Optional<Experiment> existing = store.findExperimentByName(name);
         if (existing.isPresent()) {
             return existing.get();
         }
         try {
-            return store.createExperiment(Ids.newId(), name, Map.of(), clock.millis());
+            Experiment created = store.createExperiment(Ids.newId(), name, Map.of(), clock.millis());
+            guard.record("tracking.createExperiment", experimentTarget(name), Map.of("after", Map.of("id", created.id())));
+            return created;
         } catch (AlreadyExistsException lostTheRace) {
             return store.findExperimentByName(name).orElseThrow(() -> lostTheRace);
         }
@@ -69,36 +92,53 @@ final class DefaultTracking implements Tracking {
     public Experiment createExperiment(String name, Map<String, String> tags) {
         Validation.experimentName(name);
         Validation.tags(Objects.requireNonNull(tags, "tags"));
-        return store.createExperiment(Ids.newId(), name, tags, clock.millis());
+        guard.require(Permission.TRACK, "tracking.createExperiment", experimentTarget(name));
+        Experiment created = store.createExperiment(Ids.newId(), name, tags, clock.millis());
+        guard.record("tracking.createExperiment", experimentTarget(name), Map.of("after", Map.of("id", created.id(),
+                "tags", tags)));
+        return created;
     }
 
     @Override
     public Experiment getExperiment(String experimentId) {
         Objects.requireNonNull(experimentId, "experiment id");
+        guard.require(Permission.READ, "tracking.getExperiment", "experiment-id:" + experimentId);
+        return experimentUnchecked(experimentId);
+    }
+
+    private Experiment experimentUnchecked(String experimentId) {
         return store.findExperimentById(experimentId)
                 .orElseThrow(() -> new NotFoundException("experiment with id '" + experimentId + "' does not exist"));
     }
 
     @Override
     public Experiment getExperimentByName(String name) {
-        return findExperimentByName(name).orElseThrow(() -> new NotFoundException("experiment '" + name
+        Validation.experimentName(name);
+        guard.require(Permission.READ, "tracking.getExperimentByName", experimentTarget(name));
+        return store.findExperimentByName(name).orElseThrow(() -> new NotFoundException("experiment '" + name
                 + "' does not exist; existing experiments: " + store.listExperiments().stream().map(Experiment::name).toList()));
     }
 
     @Override
     public Optional<Experiment> findExperimentByName(String name) {
-        return store.findExperimentByName(Validation.experimentName(name));
+        Validation.experimentName(name);
+        guard.require(Permission.READ, "tracking.findExperimentByName", experimentTarget(name));
+        return store.findExperimentByName(name);
     }
 
     @Override
     public List<Experiment> listExperiments() {
+        guard.require(Permission.READ, "tracking.listExperiments", "experiments");
         return store.listExperiments();
     }
 
     @Override
     public void setExperimentTag(String experimentId, String key, String value) {
         Validation.tagValue(Validation.key("tag", key), value);
-        store.setExperimentTag(Objects.requireNonNull(experimentId, "experiment id"), key, value);
+        Objects.requireNonNull(experimentId, "experiment id");
+        guard.require(Permission.TRACK, "tracking.setExperimentTag", "experiment-id:" + experimentId);
+        store.setExperimentTag(experimentId, key, value);
+        guard.record("tracking.setExperimentTag", "experiment-id:" + experimentId, Map.of("after", Map.of(key, value)));
     }
 
     @Override
@@ -106,29 +146,34 @@ final class DefaultTracking implements Tracking {
         return startRun(RunSpec.builder(experimentName).build());
     }
 
+
+
     @Override
     public ActiveRun startRun(RunSpec spec) {
         Objects.requireNonNull(spec, "run spec");
+        guard.require(Permission.TRACK, "tracking.startRun", experimentTarget(spec.experimentName()));
         Validation.runName(spec.name());
         Validation.tags(spec.tags());
         Experiment experiment;
         if (spec.parentRunId().isPresent()) {
             // Checked before anything is created, so a refused nested run leaves no new experiment behind.
-            Run parent = getRun(spec.parentRunId().get());
-            experiment = getExperiment(parent.experimentId());
+            Run parent = runUnchecked(spec.parentRunId().get());
+            experiment = experimentUnchecked(parent.experimentId());
             if (!experiment.name().equals(Validation.experimentName(spec.experimentName()))) {
                 throw new InvalidArgumentException("parent run '" + parent.id() + "' belongs to experiment '"
                         + experiment.name() + "', not to '" + spec.experimentName()
                         + "'; a nested run must be in its parent's experiment");
             }
         } else {
-            experiment = getOrCreateExperiment(spec.experimentName());
+            experiment = experimentCreatedIfMissing(Validation.experimentName(spec.experimentName()));
         }
         String id = Ids.newId();
         String name = spec.name().isEmpty() ? "run-" + id.substring(0, 8) : spec.name();
         Run run = new Run(id, experiment.id(), name, spec.parentRunId(), RunStatus.RUNNING, clock.millis(),
                 OptionalLong.empty(), principal.name(), Map.of(), spec.tags(), Map.of(), List.of());
         store.createRun(run);
+        guard.record("tracking.startRun", "runs:/" + id, Map.of("after", Map.of("experiment", experiment.name(),
+                "name", name, "status", RunStatus.RUNNING.name())));
         return new DefaultActiveRun(this, run);
     }
 
@@ -159,30 +204,43 @@ final class DefaultTracking implements Tracking {
     @Override
     public Run getRun(String runId) {
         Objects.requireNonNull(runId, "run id");
+        guard.require(Permission.READ, "tracking.getRun", "runs:/" + runId);
+        return runUnchecked(runId);
+    }
+
+    Run runUnchecked(String runId) {
+        Objects.requireNonNull(runId, "run id");
         return store.findRun(runId).orElseThrow(() -> new NotFoundException("run '" + runId + "' does not exist"));
     }
 
     @Override
     public List<Run> listRuns(String experimentId) {
-        getExperiment(experimentId);
+        Objects.requireNonNull(experimentId, "experiment id");
+        guard.require(Permission.READ, "tracking.listRuns", "experiment-id:" + experimentId);
+        experimentUnchecked(experimentId);
         return store.listRuns(experimentId);
     }
 
     @Override
     public RunPage searchRuns(RunSearch search) {
+        guard.require(Permission.READ, "tracking.searchRuns", "runs");
         return RunSearches.search(store, search);
     }
 
     @Override
     public List<Metric> getMetricHistory(String runId, String key) {
-        getRun(runId);
+        Objects.requireNonNull(runId, "run id");
+        guard.require(Permission.READ, "tracking.getMetricHistory", "runs:/" + runId);
+        runUnchecked(runId);
         return store.metricHistory(runId, Validation.key("metric", key));
     }
 
     @Override
     public BatchedMetricLogger batchedLogger(String runId, BatchingOptions options) {
         Objects.requireNonNull(options, "batching options");
-        Run run = getRun(runId);
+        Objects.requireNonNull(runId, "run id");
+        guard.require(Permission.TRACK, "tracking.batchedLogger", "runs:/" + runId);
+        Run run = runUnchecked(runId);
         if (run.status() != RunStatus.RUNNING) {
             throw new ConflictException("cannot log metrics to run '" + runId + "': it has already ended as "
                     + run.status() + "; only a RUNNING run takes new points");
@@ -262,8 +320,14 @@ final class DefaultTracking implements Tracking {
 
     @Override
     public List<StoredObject> listArtifacts(String runId) {
-        getRun(runId);
+        Objects.requireNonNull(runId, "run id");
+        guard.require(Permission.READ, "tracking.listArtifacts", "runs:/" + runId);
+        runUnchecked(runId);
         return artifacts.list(artifactPrefix(runId));
+    }
+
+    private static String experimentTarget(String name) {
+        return "experiment:" + name;
     }
 
     static String artifactPrefix(String runId) {

@@ -3,6 +3,7 @@ package io.mlops.core.internal;
 import io.mlops.api.InvalidArgumentException;
 import io.mlops.api.Principal;
 import io.mlops.api.artifact.ArtifactStore;
+import io.mlops.api.governance.RoleMapping;
 import io.mlops.api.spi.MetadataStore;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -26,7 +27,13 @@ public record MlopsSettings(
         Map<String, String> artifactOptions,
         ArtifactStore artifactStore,
         Principal principal,
-        Clock clock) {
+        Clock clock,
+        boolean governed,
+        RoleMapping roleMapping,
+        Set<String> protectedAliases) {
+
+    /** Aliases that may point only at APPROVED versions unless configured otherwise. */
+    public static final Set<String> DEFAULT_PROTECTED_ALIASES = Set.of("champion", "production");
 
     private static final Set<String> SECRET_OPTIONS = Set.of("password", "secret", "secretkey", "secret_key", "token", "key");
 
@@ -70,7 +77,9 @@ public record MlopsSettings(
     public String describe() {
         return "metadata=" + (metadataStore != null ? metadataStore.description() : maskUri(metadataUri) + masked(metadataOptions))
                 + ", artifacts=" + (artifactStore != null ? artifactStore.location() : maskUri(artifactUri) + masked(artifactOptions))
-                + ", principal=" + principal.name() + ", clock=" + clock;
+                + ", principal=" + principal.name() + ", clock=" + clock
+                + (governed ? ", governance=on (protected aliases " + new java.util.TreeSet<>(protectedAliases) + ")"
+                        : ", governance=OFF");
     }
 
     private static String masked(Map<String, String> options) {
@@ -93,6 +102,9 @@ public record MlopsSettings(
         private ArtifactStore artifactStore;
         private Principal principal;
         private Clock clock;
+        private Boolean governed;
+        private RoleMapping roleMapping;
+        private Set<String> protectedAliases;
 
         public void metadataUri(String uri, Map<String, String> options) {
             Objects.requireNonNull(uri, "metadata uri");
@@ -135,6 +147,35 @@ public record MlopsSettings(
             this.clock = Objects.requireNonNull(clock, "clock");
         }
 
+        public void roles(RoleMapping mapping) {
+            if (roleMapping != null) {
+                throw new IllegalStateException("roles are already set to " + roleMapping + "; set them once");
+            }
+            roleMapping = Objects.requireNonNull(mapping, "role mapping");
+        }
+
+        public void protectedAliases(Set<String> aliases) {
+            if (protectedAliases != null) {
+                throw new IllegalStateException("protected aliases are already set to " + protectedAliases + "; set them once");
+            }
+            Objects.requireNonNull(aliases, "protected aliases");
+            for (String alias : aliases) {
+                try {
+                    Validation.alias(alias);
+                } catch (InvalidArgumentException e) {
+                    problems.add("protected alias: " + e.getMessage());
+                }
+            }
+            protectedAliases = Set.copyOf(aliases);
+        }
+
+        public void ungoverned() {
+            if (governed != null) {
+                throw new IllegalStateException("governance is already turned off; say it once");
+            }
+            governed = false;
+        }
+
         private void checkMetadataUnset(String attempt) {
             if (metadataUri != null || metadataStore != null) {
                 throw new IllegalStateException(attempt + " conflicts with the metadata store already set ("
@@ -157,11 +198,17 @@ public record MlopsSettings(
             if (artifactUri == null && artifactStore == null) {
                 all.add("no artifact store: call artifacts(\"file:…\"), artifacts(\"s3://…\"), artifacts(\"mem:\") or local(path)");
             }
+            if (Boolean.FALSE.equals(governed) && (roleMapping != null || protectedAliases != null)) {
+                all.add("ungoverned() turns off roles and protected aliases, so roles(…) and protectedAliases(…) would"
+                        + " have no effect; drop one or the other");
+            }
             if (!all.isEmpty()) {
                 throw new InvalidArgumentException("invalid Mlops configuration: " + String.join("; ", all));
             }
             return new MlopsSettings(metadataUri, metadataOptions, metadataStore, artifactUri, artifactOptions, artifactStore,
-                    principal != null ? principal : Principal.currentUser(), clock != null ? clock : Clock.systemUTC());
+                    principal != null ? principal : Principal.currentUser(), clock != null ? clock : Clock.systemUTC(),
+                    governed == null || governed, roleMapping != null ? roleMapping : RoleMapping.defaults(),
+                    protectedAliases != null ? protectedAliases : DEFAULT_PROTECTED_ALIASES);
         }
     }
 }

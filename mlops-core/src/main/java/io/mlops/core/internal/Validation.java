@@ -120,6 +120,15 @@ public final class Validation {
         return description;
     }
 
+    /** Why a governed change is made: required, so the audit trail always says. */
+    public static String rationale(String rationale) {
+        if (rationale == null || rationale.isBlank() || rationale.length() > MAX_DESCRIPTION) {
+            throw invalid("rationale", abbreviate(rationale), "a non-blank reason of at most " + MAX_DESCRIPTION
+                    + " characters (it is kept in the version's history and the audit log)");
+        }
+        return rationale.strip();
+    }
+
     public static String datasetName(String name) {
         requireText("dataset name", name, MAX_DATASET_NAME);
         return name;
