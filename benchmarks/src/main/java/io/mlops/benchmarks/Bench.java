@@ -8,7 +8,8 @@ import java.util.Set;
 
 /**
  * Runs the named benchmarks and prints one {@code BENCH <name> key=value ...} line per result at
- * the end. Usage: {@code Bench [tracking.ingest] [tracking.search] [score] ...}; no argument runs
+ * the end. Usage: {@code Bench [tracking.ingest] [tracking.search] [governance.overhead] [score] ...};
+ * no argument runs
  * all. {@code score} stands for every scoring benchmark: {@code score.single},
  * {@code score.batch256}, {@code score.vs_tribuo} (JMH), {@code score.concurrent64} and
  * {@code serve.swap}.
@@ -18,21 +19,23 @@ public final class Bench {
     static final List<String> SCORING = List.of(
             "score.single", "score.batch256", "score.vs_tribuo", "score.concurrent64", "serve.swap");
     private static final List<String> JMH = List.of("score.single", "score.batch256", "score.vs_tribuo");
+    private static final List<String> OTHERS = List.of("tracking.ingest", "tracking.search", "governance.overhead");
 
     private Bench() {
     }
 
     public static void main(String[] args) throws Exception {
-        List<String> given = args.length == 0 ? List.of("tracking.ingest", "tracking.search", "score") : List.of(args);
+        List<String> given = args.length == 0 ? List.of("tracking.ingest", "tracking.search", "governance.overhead", "score")
+                : List.of(args);
         Set<String> wanted = new LinkedHashSet<>();
         for (String name : given) {
             if (name.equals("score")) {
                 wanted.addAll(SCORING);
-            } else if (name.equals("tracking.ingest") || name.equals("tracking.search") || SCORING.contains(name)) {
+            } else if (OTHERS.contains(name) || SCORING.contains(name)) {
                 wanted.add(name);
             } else {
                 throw new IllegalArgumentException("unknown benchmark '" + name
-                        + "'; known: tracking.ingest, tracking.search, score (all of: " + String.join(", ", SCORING) + ")");
+                        + "'; known: " + String.join(", ", OTHERS) + ", score (all of: " + String.join(", ", SCORING) + ")");
             }
         }
         List<String> lines = new ArrayList<>();
@@ -48,6 +51,7 @@ public final class Bench {
                 switch (name) {
                     case "tracking.ingest" -> lines.addAll(TrackingIngestBenchmark.run());
                     case "tracking.search" -> lines.addAll(TrackingSearchBenchmark.run());
+                    case "governance.overhead" -> lines.addAll(GovernanceBenchmark.run());
                     case "score.single", "score.batch256", "score.vs_tribuo" -> {
                         // One set of JMH rounds covers all three.
                         if (!jmhDone) {

@@ -52,7 +52,7 @@ final class ConcurrentScoringBenchmark {
             List<Double> batchedRates = new ArrayList<>();
             List<Double> perCallRates = new ArrayList<>();
             long failed = 0;
-            try (Mlops mlops = Mlops.inMemory()) {
+            try (Mlops mlops = ScoringFixtures.openMlops()) {
                 ScoringFixtures.register(mlops, model, ScoringFixtures.modelBytes(dir, model));
                 for (int trial = 0; trial < TRIALS; trial++) {
                     boolean batchedFirst = trial % 2 == 1;

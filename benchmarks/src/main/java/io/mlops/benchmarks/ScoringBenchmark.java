@@ -246,7 +246,7 @@ final class ScoringBenchmark {
         ScoringFixtures.BankRows bank = ScoringFixtures.BankRows.load();
         for (String model : models) {
             byte[] bytes = ScoringFixtures.modelBytes(dir, model);
-            try (Mlops mlops = Mlops.inMemory();
+            try (Mlops mlops = ScoringFixtures.openMlops();
                     RawOrt raw = RawOrt.of(model, bytes, ScoringFixtures.BATCH, bank)) {
                 ScoringFixtures.register(mlops, model, bytes);
                 List<Prediction> sdk;

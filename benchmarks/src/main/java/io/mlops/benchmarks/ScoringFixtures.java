@@ -12,6 +12,9 @@ import ai.onnx.proto.OnnxMl.TypeProto;
 import ai.onnx.proto.OnnxMl.ValueInfoProto;
 import com.google.protobuf.ByteString;
 import io.mlops.Mlops;
+import io.mlops.api.Principal;
+import io.mlops.api.governance.Role;
+import io.mlops.api.governance.RoleMapping;
 import io.mlops.api.artifact.StoredObject;
 import io.mlops.api.registry.ModelVersion;
 import io.mlops.api.registry.NewModelVersion;
@@ -184,14 +187,37 @@ final class ScoringFixtures {
         return Map.of(MLP_INPUT, vector);
     }
 
-    /** Stores the bytes as an artifact, registers the next version of {@code name} and points {@code champion} at it. */
+    /** The benchmarks' principals: the one {@link #openMlops()} acts as, and an independent validator. */
+    static final Principal DEVELOPER = Principal.of("bench-developer");
+    static final Principal VALIDATOR = Principal.of("bench-validator");
+
+    /** In-memory stores, governed as in production, acting as {@link #DEVELOPER}. */
+    static Mlops openMlops() {
+        return Mlops.builder().metadata("mem:").artifacts("mem:").principal(DEVELOPER)
+                .roles(RoleMapping.builder().user(DEVELOPER.name(), Role.DATA_SCIENTIST)
+                        .user(VALIDATOR.name(), Role.VALIDATOR).build())
+                .build();
+    }
+
+    /**
+     * Stores the bytes as an artifact, registers the next version of {@code name}, has it approved
+     * by {@link #VALIDATOR} and points {@code champion} at it.
+     */
     static ModelVersion register(Mlops mlops, String name, byte[] onnx) {
         int next = mlops.registry().findModel(name).isPresent() ? mlops.registry().listVersions(name).size() + 1 : 1;
         StoredObject artifact = mlops.artifacts().put("bench/" + name + "/v" + next + "/model.onnx",
                 new ByteArrayInputStream(onnx));
         ModelVersion version = mlops.registry().createVersion(NewModelVersion.builder(name, artifact.key()).build());
-        mlops.registry().setAlias(name, "champion", version.version());
-        return version;
+        mlops.governance().requestApproval(name, version.version(), "benchmark fixture");
+        Mlops validator = mlops.as(VALIDATOR);
+        validator.governance().approve(name, version.version(), "benchmark fixture");
+        validator.registry().setAlias(name, "champion", version.version());
+        return validator.registry().getVersion(name, version.version());
+    }
+
+    /** Moves {@code champion}, as the validator may. */
+    static void champion(Mlops mlops, ModelVersion version) {
+        mlops.as(VALIDATOR).registry().setAlias(version.name(), "champion", version.version());
     }
 
     static String champion(String name) {
@@ -200,7 +226,7 @@ final class ScoringFixtures {
 
     /** Whether {@link ModelServer} is implemented yet (it was being written while these benchmarks were). */
     static boolean serverWorks() {
-        try (Mlops mlops = Mlops.inMemory()) {
+        try (Mlops mlops = openMlops()) {
             register(mlops, MLP, mlp(1L).toByteArray());
             try (ModelServer server = ModelServer.builder(mlops).pollInterval(Duration.ZERO).build()) {
                 server.scorer(champion(MLP)).score(mlpRow(mlpVectors(1)[0]));

@@ -73,7 +73,7 @@ public class ScoringJmh {
                 rows = List.copyOf(vectors);
             }
             row = rows.get(0);
-            mlops = Mlops.inMemory();
+            mlops = ScoringFixtures.openMlops();
             ScoringFixtures.register(mlops, model, bytes);
             String uri = ScoringFixtures.champion(model);
             plain = mlops.scorer(uri);

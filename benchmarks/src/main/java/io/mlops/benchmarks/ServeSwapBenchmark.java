@@ -70,12 +70,12 @@ final class ServeSwapBenchmark {
         ScoringFixtures.BankRows bank = ScoringFixtures.BankRows.load();
         List<Map<String, ?>> rows = ScoringFixtures.bankRows(bank.first(ScoringFixtures.BATCH));
         String name = ScoringFixtures.BANK;
-        try (Mlops mlops = Mlops.inMemory()) {
+        try (Mlops mlops = ScoringFixtures.openMlops()) {
             ModelVersion v1 = ScoringFixtures.register(mlops, name, ScoringFixtures.modelBytes(dir, name));
             ModelVersion v2 = ScoringFixtures.register(mlops, name, ScoringFixtures.bankV2Bytes(dir));
             List<String> lines = new ArrayList<>();
             for (long pauseUs : new long[] {0, PACED_PAUSE_US}) {
-                mlops.registry().setAlias(name, "champion", v1.version());
+                ScoringFixtures.champion(mlops, v1);
                 try (ModelServer modelServer = ModelServer.builder(mlops).pollInterval(Duration.ZERO).build()) {
                     Scorer scorer = modelServer.scorer(ScoringFixtures.champion(name));
                     lines.add(load(mlops, modelServer, scorer, rows, v1, v2, pauseUs));
@@ -130,7 +130,7 @@ final class ServeSwapBenchmark {
         int wrongVersion = 0;
         for (int s = 0; s < SWAPS; s++) {
             ModelVersion target = s % 2 == 0 ? v2 : v1;
-            mlops.registry().setAlias(v1.name(), "champion", target.version());
+            ScoringFixtures.champion(mlops, target);
             long t0 = System.nanoTime();
             server.refresh();
             long t1 = System.nanoTime();

@@ -18,6 +18,7 @@ import io.mlops.api.registry.RegisteredModel;
 import io.mlops.api.spi.AliasUpdate;
 import io.mlops.api.spi.AuditAppender;
 import io.mlops.api.spi.MetadataStore;
+import io.mlops.api.spi.RegistryStore.VersionAudit;
 import io.mlops.api.spi.StatusChange;
 import io.mlops.api.spi.search.RunQuery;
 import io.mlops.api.tracking.DatasetInput;
@@ -305,13 +306,20 @@ public final class InMemoryMetadataStore implements MetadataStore {
     }
 
     @Override
-    public synchronized ModelVersion createVersion(ModelVersion draft) {
+    public synchronized ModelVersion createVersion(ModelVersion draft, VersionAudit audit) {
         ModelState state = model(draft.name());
         ModelVersion stored = new ModelVersion(draft.name(), state.versions.size() + 1, draft.runId(), draft.artifactKey(),
                 draft.sha256(), draft.sizeBytes(), draft.flavor(), draft.signature(), draft.description(), draft.tags(),
                 draft.status(), draft.createdBy(), draft.creationTime());
+        // Built before anything changes: if core's half throws, neither the version nor the entry exists.
+        AuditEntry entry = audit == null ? null : nextAuditEntry(Objects.requireNonNull(audit.appenderFor(stored),
+                "the version audit returned no appender for " + stored.uri()));
+
         state.versions.add(stored);
         touch(state, draft.creationTime());
+        if (entry != null) {
+            auditLog.add(entry);
+        }
         return stored;
     }
 

@@ -346,9 +346,11 @@ final class JdbcGovernance {
      * Appends one entry in the caller's transaction: locks the chain's head, has core seal the entry
      * at the next position, stores it unchanged and moves the head. The lock is held until the
      * transaction ends, so the entry and the change it records commit (or vanish) together and no
-     * other append can take the same position.
+     * other append can take the same position. {@link JdbcRegistry#createVersion} uses it too, so a
+     * registration and its entry share one transaction; it calls it after the model row's lock, in
+     * the order every writer takes its locks.
      */
-    private static AuditEntry append(Connection c, AuditAppender audit) throws SQLException {
+    static AuditEntry append(Connection c, AuditAppender audit) throws SQLException {
         Head head = queryOne(c, LOCK_AUDIT_HEAD, rs -> new Head(rs.getLong(1), rs.getString(2)))
                 .orElseThrow(() -> new MlopsException("the audit_head row (id 1) is missing; schema version 6 inserts"
                         + " it and nothing deletes it, so the audit tables were changed by hand"));

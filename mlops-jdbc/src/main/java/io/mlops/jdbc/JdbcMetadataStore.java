@@ -54,8 +54,8 @@ import org.slf4j.LoggerFactory;
  * An unknown option or an invalid value fails with an {@link io.mlops.api.InvalidArgumentException}
  * that lists every problem. The configuration is logged once at INFO with the password masked.
  *
- * <p>Governance changes (approval states, aliases, inventory, role grants) are written together
- * with their audit entry in one transaction; the four-eyes rule is also a CHECK constraint of
+ * <p>Governance changes (approval states, aliases, inventory, role grants) and the registration of
+ * a model version are written together with their audit entry in one transaction; the four-eyes rule is also a CHECK constraint of
  * {@code model_versions}, and on PostgreSQL triggers refuse UPDATE, DELETE and TRUNCATE of
  * {@code audit_log}.
  *
@@ -303,8 +303,8 @@ public final class JdbcMetadataStore implements MetadataStore {
     }
 
     @Override
-    public ModelVersion createVersion(ModelVersion draft) {
-        return registry.createVersion(draft);
+    public ModelVersion createVersion(ModelVersion draft, VersionAudit audit) {
+        return registry.createVersion(draft, audit);
     }
 
     @Override

@@ -11,6 +11,8 @@ import io.mlops.api.NotFoundException;
 import io.mlops.api.registry.ModelVersion;
 import io.mlops.api.registry.ModelVersionStatus;
 import io.mlops.api.registry.RegisteredModel;
+import io.mlops.api.spi.AuditAppender;
+import io.mlops.api.spi.RegistryStore;
 import io.mlops.core.internal.StoredFormats;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -112,7 +114,13 @@ final class JdbcRegistry {
 
     // ---- versions ----
 
-    ModelVersion createVersion(ModelVersion draft) {
+    /**
+     * One transaction: takes the next number (locking the model row), inserts the version and its
+     * tags, then, when {@code audit} is not null, appends its audit entry through
+     * {@link JdbcGovernance#append}, which locks the audit head after the model row as every
+     * governance change does. A failure anywhere, the appender's included, rolls back all of it.
+     */
+    ModelVersion createVersion(ModelVersion draft, RegistryStore.VersionAudit audit) {
         String name = draft.name();
         return db.inTransaction("register a new version of model '" + name + "'", c -> {
             if (update(c, NEXT_VERSION, draft.creationTime(), name) == 0) {
@@ -127,9 +135,17 @@ final class JdbcRegistry {
             List<Object[]> tagRows = new ArrayList<>();
             draft.tags().forEach((k, v) -> tagRows.add(new Object[] {name, version, k, v}));
             batch(c, INSERT_VERSION_TAG, tagRows);
-            return new ModelVersion(name, version, draft.runId(), draft.artifactKey(), draft.sha256(), draft.sizeBytes(),
-                    draft.flavor(), draft.signature(), draft.description(), draft.tags(), draft.status(),
-                    draft.createdBy(), draft.creationTime());
+            ModelVersion created = new ModelVersion(name, version, draft.runId(), draft.artifactKey(), draft.sha256(),
+                    draft.sizeBytes(), draft.flavor(), draft.signature(), draft.description(), draft.tags(),
+                    draft.status(), draft.createdBy(), draft.creationTime());
+            if (audit != null) {
+                AuditAppender appender = audit.appenderFor(created);
+                if (appender == null) {
+                    throw new IllegalStateException("the version audit returned no appender for " + created.uri());
+                }
+                JdbcGovernance.append(c, appender);
+            }
+            return created;
         });
     }
 

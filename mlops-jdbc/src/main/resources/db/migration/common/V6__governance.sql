@@ -104,7 +104,7 @@ CREATE TABLE audit_log (
     previous_hash VARCHAR(64) NOT NULL,
     entry_hash    VARCHAR(64) NOT NULL,
     CONSTRAINT audit_log_pk PRIMARY KEY (seq),
-    CONSTRAINT audit_log_outcome_ck CHECK (outcome IN ('SUCCEEDED', 'DENIED'))
+    CONSTRAINT audit_log_outcome_ck CHECK (outcome IN ('SUCCEEDED', 'DENIED', 'FAILED'))
 );
 
 -- The head of the chain: one row, locked (SELECT ... FOR UPDATE) by every append so that appends

@@ -87,7 +87,7 @@ abstract class JdbcGovernanceKit {
     /** Registers the model and one version by alice. */
     protected static void registerVersion(JdbcMetadataStore store) {
         store.createModel(MODEL, "", Map.of(), 1L);
-        store.createVersion(draft("alice"));
+        store.createVersion(draft("alice"), null);
     }
 
     /** Moves version 1 to APPROVED: requested by bob, approved by victor. */
@@ -180,7 +180,7 @@ abstract class JdbcGovernanceKit {
         JdbcMetadataStore store = open(newDatabaseUrl());
         registerVersion(store);
         approve(store, 1);
-        store.createVersion(draft("alice"));
+        store.createVersion(draft("alice"), null);
         long lastUpdated = store.findModel(MODEL).orElseThrow().lastUpdatedTime();
         AuditEntry head = store.lastAudit().orElseThrow();
         AuditAppender failing = (seq, previousHash) -> {
@@ -263,7 +263,7 @@ abstract class JdbcGovernanceKit {
         first.createModel(MODEL, "", Map.of(), 1L);
         int champion = 0;
         for (int round = 1; round <= 10; round++) {
-            int version = first.createVersion(draft("alice")).version();
+            int version = first.createVersion(draft("alice"), null).version();
             approve(first, version);
             int from = champion;
             Callable<String> archive = () -> outcome(() -> instances.get(0).changeStatus(change(version,

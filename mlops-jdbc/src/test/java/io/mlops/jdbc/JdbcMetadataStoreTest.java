@@ -96,7 +96,7 @@ class JdbcMetadataStoreTest extends JdbcStoreKit {
         first.putParamIfAbsent(run.id(), "lr", "0.1");
         first.logMetrics(run.id(), List.of(new Metric("auc", 0.77, 4, 9L)));
         first.createModel("credit-risk", "PD", Map.of(), 2L);
-        ModelVersion v1 = first.createVersion(draft("credit-risk"));
+        ModelVersion v1 = first.createVersion(draft("credit-risk"), null);
         first.changeAlias(new AliasUpdate(new AliasChange("credit-risk", "champion", 0, v1.version(), AliasAction.SET,
                 "alice", 3L, ""), Optional.empty()), TestAudit.appender("alice", "registry.setAlias", "models:/credit-risk"));
         first.close();

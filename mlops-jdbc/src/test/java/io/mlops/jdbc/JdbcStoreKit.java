@@ -96,7 +96,7 @@ abstract class JdbcStoreKit {
             writers.add(() -> {
                 List<Integer> mine = new ArrayList<>();
                 for (int i = 0; i < 5; i++) {
-                    mine.add(store.createVersion(draft("contested")).version());
+                    mine.add(store.createVersion(draft("contested"), null).version());
                 }
                 return mine;
             });

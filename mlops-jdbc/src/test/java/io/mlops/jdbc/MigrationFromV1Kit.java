@@ -99,7 +99,7 @@ abstract class MigrationFromV1Kit {
             store.logMetrics("r1", List.of(loss1, loss2));
             assertThat(store.metricHistory("r1", "loss")).containsExactly(loss0, loss1, loss2);
             ModelVersion v3 = store.createVersion(new ModelVersion("credit-risk", 0, "r2", "runs/r2/model.onnx", "cc33",
-                    10, "onnx", null, null, Map.of(), null, "carol", T + 60_000));
+                    10, "onnx", null, null, Map.of(), null, "carol", T + 60_000), null);
             assertThat(v3.version()).isEqualTo(3);
 
             // Version 6 starts an empty audit chain, and governance works on what version 1 held:

@@ -58,7 +58,7 @@ class PostgresGovernanceFaultIT {
              Connection admin = DriverManager.getConnection(PostgresDatabases.maintenanceUrl())) {
             store.createModel("credit-risk", "", Map.of(), 1L);
             store.createVersion(new ModelVersion("credit-risk", 0, "", "models/m.onnx", "ab".repeat(32), 10L, "onnx",
-                    ModelSignature.EMPTY, "", Map.of(), ModelVersionStatus.NEW, "alice", 5L));
+                    ModelSignature.EMPTY, "", Map.of(), ModelVersionStatus.NEW, "alice", 5L), null);
             AuditAppender killing = (seq, previousHash) -> {
                 terminated.set(terminateSessions(admin));
                 return honest.next(seq, previousHash);

@@ -176,7 +176,7 @@ public abstract class GovernanceStoreContract {
     private void model(String name, int versions) {
         store.createModel(name, "", Map.of(), 1_000L);
         for (int i = 1; i <= versions; i++) {
-            store.createVersion(draft(name, "run-" + i, "alice"));
+            store.createVersion(draft(name, "run-" + i, "alice"), null);
         }
     }
 
@@ -766,5 +766,14 @@ public abstract class GovernanceStoreContract {
         assertThat(store.findInventory(MODEL)).isEmpty();
         assertThat(store.listRoleGrants()).isEmpty();
         assertThat(allAudit()).isEqualTo(before);
+    }
+
+    @Test
+    void appendAudit_storesEveryOutcome_includingFailedSafetyChecks() {
+        for (AuditOutcome outcome : AuditOutcome.values()) {
+            store.appendAudit(new TestAppender("alice", "serving.load", "models:/m/1", outcome));
+        }
+
+        assertThat(store.readAudit(1, 10)).extracting(AuditEntry::outcome).containsExactly(AuditOutcome.values());
     }
 }

@@ -8,6 +8,7 @@ import io.mlops.api.ConflictException;
 import io.mlops.api.NotFoundException;
 import io.mlops.api.governance.AliasChange;
 import io.mlops.api.governance.AliasChange.AliasAction;
+import io.mlops.api.governance.AuditEntry;
 import io.mlops.api.governance.AuditOutcome;
 import io.mlops.api.registry.DataType;
 import io.mlops.api.registry.ModelSignature;
@@ -17,12 +18,15 @@ import io.mlops.api.registry.RegisteredModel;
 import io.mlops.api.registry.TensorSpec;
 import io.mlops.api.registry.ValueKind;
 import io.mlops.api.spi.AliasUpdate;
+import io.mlops.api.spi.AuditAppender;
 import io.mlops.api.spi.MetadataStore;
+import io.mlops.api.spi.RegistryStore.VersionAudit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -30,6 +34,10 @@ import org.junit.jupiter.api.Test;
 /**
  * The contract every {@link io.mlops.api.spi.RegistryStore} must meet. Subclass it and return a
  * fresh, empty store from {@link #newStore()}; the kit closes it after each test.
+ *
+ * <p>A registration with a {@link VersionAudit} is checked as the {@link GovernanceStoreContract}
+ * checks governance changes: the entry lands in the same chain, exactly once, after the number is
+ * assigned, and a failure anywhere leaves neither version nor entry (nor a gap in the numbers).
  */
 public abstract class RegistryStoreContract {
 
@@ -99,8 +107,8 @@ public abstract class RegistryStoreContract {
     @Test
     void createVersion_numbersFromOne_andRoundTripsEveryField() {
         store.createModel("credit-risk", "", Map.of(), 1L);
-        ModelVersion first = store.createVersion(draft("credit-risk", "run-a"));
-        ModelVersion second = store.createVersion(draft("credit-risk", "run-b"));
+        ModelVersion first = store.createVersion(draft("credit-risk", "run-a"), null);
+        ModelVersion second = store.createVersion(draft("credit-risk", "run-b"), null);
 
         assertThat(first.version()).isEqualTo(1);
         assertThat(second.version()).isEqualTo(2);
@@ -115,7 +123,7 @@ public abstract class RegistryStoreContract {
 
     @Test
     void createVersion_forMissingModel_raisesNotFound() {
-        assertThatThrownBy(() -> store.createVersion(draft("ghost", "run")))
+        assertThatThrownBy(() -> store.createVersion(draft("ghost", "run"), null))
                 .isInstanceOf(NotFoundException.class).hasMessageContaining("ghost");
     }
 
@@ -125,7 +133,7 @@ public abstract class RegistryStoreContract {
         List<Callable<Integer>> registrations = new ArrayList<>();
         for (int i = 0; i < 8; i++) {
             String runId = "run-" + i;
-            registrations.add(() -> store.createVersion(draft("contested", runId)).version());
+            registrations.add(() -> store.createVersion(draft("contested", runId), null).version());
         }
         List<Integer> numbers = Concurrently.run(registrations);
 
@@ -133,10 +141,169 @@ public abstract class RegistryStoreContract {
         assertThat(store.listVersions("contested")).hasSize(8);
     }
 
+    // ---- registering with its audit entry
+
+    /**
+     * A {@link VersionAudit} that records every version it is asked about and returns a kit
+     * appender whose target is that version's URI, so the stored entry shows which number the store
+     * handed to it.
+     */
+    private static final class RecordingVersionAudit implements VersionAudit {
+        final List<ModelVersion> seen = new CopyOnWriteArrayList<>();
+        final List<GovernanceStoreContract.TestAppender> appenders = new CopyOnWriteArrayList<>();
+
+        @Override
+        public AuditAppender appenderFor(ModelVersion created) {
+            seen.add(created);
+            GovernanceStoreContract.TestAppender appender = new GovernanceStoreContract.TestAppender("alice",
+                    "registry.createVersion", created.uri().toString(), AuditOutcome.SUCCEEDED);
+            appenders.add(appender);
+            return appender;
+        }
+    }
+
+    private List<AuditEntry> allAudit() {
+        return store.readAudit(1, 100_000);
+    }
+
+    private static List<Throwable> causeChain(Throwable t) {
+        List<Throwable> chain = new ArrayList<>();
+        for (Throwable c = t; c != null && !chain.contains(c); c = c.getCause()) {
+            chain.add(c);
+        }
+        return chain;
+    }
+
+    @Test
+    void createVersion_withAudit_appendsExactlyOneEntryNamingTheAssignedVersion_chainedAfterTheLastEntry() {
+        store.createModel("credit-risk", "", Map.of(), 1L);
+        store.createVersion(draft("credit-risk", "run-a"), null);
+        AuditEntry earlier = store.appendAudit(new GovernanceStoreContract.TestAppender("root", "governance.grantRole",
+                "user:alice", AuditOutcome.SUCCEEDED));
+        RecordingVersionAudit audit = new RecordingVersionAudit();
+
+        ModelVersion created = store.createVersion(draft("credit-risk", "run-b"), audit);
+
+        assertThat(created.version()).isEqualTo(2);
+        // Asked once, about the version as returned: with the number the store assigned.
+        assertThat(audit.seen).containsExactly(created);
+        GovernanceStoreContract.TestAppender appender = audit.appenders.get(0);
+        assertThat(appender.calls()).isEqualTo(1);
+        AuditEntry entry = appender.only();
+        assertThat(entry.seq()).isEqualTo(earlier.seq() + 1);
+        assertThat(entry.previousHash()).isEqualTo(earlier.hash());
+        assertThat(entry.target()).isEqualTo("models:/credit-risk/2");
+        assertThat(allAudit()).containsExactly(earlier, entry);
+        assertThat(store.lastAudit()).contains(entry);
+        assertThat(store.findVersion("credit-risk", 2)).contains(created);
+    }
+
+    @Test
+    void createVersion_withoutAudit_appendsNoEntry() {
+        store.createModel("m", "", Map.of(), 1L);
+        AuditEntry earlier = store.appendAudit(new GovernanceStoreContract.TestAppender("root", "audit.anchor", "a",
+                AuditOutcome.SUCCEEDED));
+
+        ModelVersion created = store.createVersion(draft("m", "r"), null);
+
+        assertThat(created.version()).isEqualTo(1);
+        assertThat(store.findVersion("m", 1)).contains(created);
+        assertThat(allAudit()).containsExactly(earlier);
+    }
+
+    @Test
+    void createVersion_whoseAuditFails_storesNeitherVersionNorEntry_andTheFailureReachesTheCaller() {
+        store.createModel("m", "", Map.of(), 1L);
+        ModelVersion first = store.createVersion(draft("m", "r1"), new RecordingVersionAudit());
+        RegisteredModel modelBefore = store.findModel("m").orElseThrow();
+        List<AuditEntry> auditBefore = allAudit();
+        RuntimeException failure = new IllegalStateException("audit failed on purpose");
+        List<ModelVersion> askedAbout = new CopyOnWriteArrayList<>();
+        List<VersionAudit> failing = List.of(
+                created -> {
+                    askedAbout.add(created);
+                    throw failure;
+                },
+                created -> {
+                    askedAbout.add(created);
+                    return (seq, previousHash) -> {
+                        throw failure;
+                    };
+                });
+
+        for (VersionAudit audit : failing) {
+            assertThatThrownBy(() -> store.createVersion(draft("m", "r2"), audit))
+                    .satisfies(t -> assertThat(causeChain(t)).contains(failure));
+            assertThat(store.findModel("m")).contains(modelBefore);
+            assertThat(store.listVersions("m")).containsExactly(first);
+            assertThat(store.findVersion("m", 2)).isEmpty();
+            assertThat(allAudit()).isEqualTo(auditBefore);
+        }
+        assertThat(askedAbout).extracting(ModelVersion::version).containsExactly(2, 2);
+
+        // The failed registrations left no gap: the next one takes number 2 and links to the last entry.
+        RecordingVersionAudit next = new RecordingVersionAudit();
+        assertThat(store.createVersion(draft("m", "r3"), next).version()).isEqualTo(2);
+        AuditEntry entry = next.appenders.get(0).only();
+        assertThat(entry.previousHash()).isEqualTo(auditBefore.get(auditBefore.size() - 1).hash());
+        assertThat(allAudit()).hasSize(auditBefore.size() + 1);
+    }
+
+    @Test
+    void createVersion_forMissingModel_withAudit_asksNothingAndAppendsNothing() {
+        RecordingVersionAudit audit = new RecordingVersionAudit();
+
+        assertThatThrownBy(() -> store.createVersion(draft("ghost", "run"), audit))
+                .isInstanceOf(NotFoundException.class).hasMessageContaining("ghost");
+        assertThat(audit.seen).isEmpty();
+        assertThat(allAudit()).isEmpty();
+    }
+
+    @Test
+    void createVersion_concurrentlyWithAudit_yieldsConsecutiveNumbers_eachWithItsEntry_inOneUnbrokenChain()
+            throws Exception {
+        store.createModel("contested", "", Map.of(), 1L);
+        List<Callable<ModelVersion>> registrations = new ArrayList<>();
+        List<RecordingVersionAudit> audits = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            String runId = "run-" + i;
+            RecordingVersionAudit audit = new RecordingVersionAudit();
+            audits.add(audit);
+            registrations.add(() -> store.createVersion(draft("contested", runId), audit));
+        }
+
+        List<ModelVersion> created = Concurrently.run(registrations);
+
+        assertThat(created).extracting(ModelVersion::version).containsExactlyInAnyOrder(1, 2, 3, 4, 5, 6, 7, 8);
+        List<AuditEntry> chain = allAudit();
+        assertThat(chain).hasSize(8);
+        String previous = AuditEntry.GENESIS_HASH;
+        for (int i = 0; i < chain.size(); i++) {
+            AuditEntry e = chain.get(i);
+            assertThat(e.seq()).as("seq of entry #%d", i + 1).isEqualTo(i + 1L);
+            assertThat(e.previousHash()).as("previousHash of entry %d", e.seq()).isEqualTo(previous);
+            assertThat(e.hash()).as("hash of entry %d", e.seq())
+                    .isEqualTo(GovernanceStoreContract.hashOf(previous, e.seq(), e.action(), e.target()));
+            previous = e.hash();
+        }
+        for (int i = 0; i < 8; i++) {
+            // Each call's entry is the one stored for the number that call got.
+            RecordingVersionAudit audit = audits.get(i);
+            ModelVersion mine = created.get(i);
+            // A lost race may repeat the transaction, asking again; only the last attempt commits.
+            assertThat(audit.seen).isNotEmpty().allSatisfy(v -> assertThat(v.runId()).isEqualTo(mine.runId()));
+            assertThat(audit.seen.get(audit.seen.size() - 1)).isEqualTo(mine);
+            AuditEntry committed = audit.appenders.get(audit.appenders.size() - 1).built().get(0);
+            assertThat(chain).contains(committed);
+            assertThat(committed.target()).isEqualTo(mine.uri().toString());
+        }
+        assertThat(store.listVersions("contested")).containsExactlyInAnyOrderElementsOf(created);
+    }
+
     @Test
     void setVersionTag_isStored() {
         store.createModel("m", "", Map.of(), 1L);
-        store.createVersion(draft("m", "r"));
+        store.createVersion(draft("m", "r"), null);
         store.setVersionTag("m", 1, "validated", "true");
 
         assertThat(store.findVersion("m", 1).orElseThrow().tags()).containsEntry("validated", "true").containsEntry("stage", "dev");
@@ -154,8 +321,8 @@ public abstract class RegistryStoreContract {
     @Test
     void changeAlias_pointsMovesAndDeletes() {
         store.createModel("m", "", Map.of(), 1L);
-        store.createVersion(draft("m", "r1"));
-        store.createVersion(draft("m", "r2"));
+        store.createVersion(draft("m", "r1"), null);
+        store.createVersion(draft("m", "r2"), null);
 
         changeAlias("m", "champion", 0, 1, 10L);
         assertThat(store.findModel("m").orElseThrow().aliases()).containsExactly(Map.entry("champion", 1));
@@ -177,7 +344,7 @@ public abstract class RegistryStoreContract {
     @Test
     void changeAlias_toMissingVersionOrModel_raisesNotFound_andChangesNothing() {
         store.createModel("m", "", Map.of(), 1L);
-        store.createVersion(draft("m", "r1"));
+        store.createVersion(draft("m", "r1"), null);
         changeAlias("m", "champion", 0, 1, 2L);
 
         assertThatThrownBy(() -> changeAlias("m", "champion", 1, 7, 3L))
@@ -191,7 +358,7 @@ public abstract class RegistryStoreContract {
     void changeAlias_concurrentCompareAndSetMoves_eachApplyOnce_andLeaveOneOfTheTargets() throws Exception {
         store.createModel("m", "", Map.of(), 1L);
         for (int i = 0; i < 4; i++) {
-            store.createVersion(draft("m", "r" + i));
+            store.createVersion(draft("m", "r" + i), null);
         }
         List<Callable<Boolean>> moves = new ArrayList<>();
         for (int i = 0; i < 8; i++) {

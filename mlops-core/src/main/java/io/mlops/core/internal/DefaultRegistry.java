@@ -163,10 +163,12 @@ final class DefaultRegistry implements Registry {
         ModelVersion draft = new ModelVersion(spec.modelName(), 0, spec.runId().orElse(""), artifact.key(),
                 artifact.sha256(), artifact.size(), flavorName, signature, spec.description(), spec.tags(),
                 ModelVersionStatus.NEW, principal.name(), clock.millis());
-        ModelVersion created = store.createVersion(draft);
-        guard.record("registry.createVersion", created.uri().toString(), Map.of("after", Map.of("status",
-                created.status().name(), "artifactKey", created.artifactKey(), "sha256", created.sha256(),
-                "runId", created.runId())));
+        // The entry names the version, whose number only the store knows: it asks for the appender
+        // once it has assigned one, and writes version and entry in one transaction.
+        ModelVersion created = store.createVersion(draft, !guard.enforced() ? null
+                : registered -> guard.appender("registry.createVersion", registered.uri().toString(), Map.of("after",
+                        Map.of("status", registered.status().name(), "artifactKey", registered.artifactKey(),
+                                "sha256", registered.sha256(), "runId", registered.runId()))));
         LOG.info("registered {} from artifact '{}' (sha256 {}) by {}", created.uri(), created.artifactKey(),
                 created.sha256(), created.createdBy());
         return created;

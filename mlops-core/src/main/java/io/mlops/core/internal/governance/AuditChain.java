@@ -95,14 +95,14 @@ public final class AuditChain {
                 checked++;
                 if (e.seq() != expectedSeq) {
                     return AuditVerification.broken(checked, expectedSeq, e.seq() > expectedSeq
-                            ? "entries " + expectedSeq + (e.seq() - 1 > expectedSeq ? ".." + (e.seq() - 1) : "")
-                                    + " are missing: the next stored entry has seq " + e.seq()
+                            ? (e.seq() - 1 > expectedSeq ? "entries " + expectedSeq + ".." + (e.seq() - 1) + " are"
+                                    : "entry " + expectedSeq + " is") + " missing: the next stored entry has seq " + e.seq()
                             : "entry with seq " + e.seq() + " appears where seq " + expectedSeq + " should be");
                 }
                 if (!e.previousHash().equals(previousHash)) {
                     return AuditVerification.broken(checked, e.seq(), "entry " + e.seq() + " links to previous hash "
                             + e.previousHash() + " but entry " + (e.seq() - 1) + " has hash " + previousHash
-                            + " (an entry before it was altered, removed or reordered)");
+                            + " (this entry or the one before it was altered, removed or reordered)");
                 }
                 String expected = expectedHash(e);
                 if (!expected.equals(e.hash())) {

@@ -111,7 +111,8 @@ public final class Guard {
     }
 
     /**
-     * Records a change a store made without taking an audit entry with it (registration, tracking).
+     * Records a change a store made without taking an audit entry with it (creating models, tracking,
+     * artifacts).
      * Off when governance is off.
      */
     public void record(String action, String target, Map<String, ?> summary) {
