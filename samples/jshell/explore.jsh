@@ -43,18 +43,19 @@ try (var scorer = mlops.scorer("models:/bank-term-deposit@champion")) {
 mlops.close();
 
 // Governance: the same store as two people. Roles come from directory groups (static here).
-var roles = RoleMapping.builder()
-        .group("risk-model-developers", Role.DATA_SCIENTIST)
-        .group("model-validation", Role.VALIDATOR)
-        .build();
-var dana = Mlops.builder().local(Mlops.defaultHome()).roles(roles)
-        .principal(Principal.of("dana", Set.of("risk-model-developers", "model-validation"))).build();
+// (JShell ends a statement at a line break where it could end, so chains keep their dots at line ends.)
+var roles = RoleMapping.builder().
+        group("risk-model-developers", Role.DATA_SCIENTIST).
+        group("model-validation", Role.VALIDATOR).
+        build();
+var dana = Mlops.builder().local(Mlops.defaultHome()).roles(roles).
+        principal(Principal.of("dana", Set.of("risk-model-developers", "model-validation"))).build();
 var victor = dana.as(Principal.of("victor", Set.of("model-validation")));
 
 // Dana registers the champion's file again for its yearly re-validation and asks for approval.
 var current = dana.registry().resolve("models:/bank-term-deposit@champion");
-var candidate = dana.registry().createVersion(NewModelVersion.builder("bank-term-deposit", current.artifactKey())
-        .runId(current.runId()).description("yearly re-validation of version " + current.version()).build());
+var candidate = dana.registry().createVersion(NewModelVersion.builder("bank-term-deposit", current.artifactKey()).
+        runId(current.runId()).description("yearly re-validation of version " + current.version()).build());
 dana.governance().requestApproval("bank-term-deposit", candidate.version(), "unchanged file; 2026 data drift report attached");
 
 // She may not approve her own work, even though she validates other teams' models.

@@ -410,6 +410,19 @@ class GovernanceTest {
     }
 
     @Test
+    void runChanges_areAudited_exceptIndividualMetricPoints() {
+        String runId;
+        try (ActiveRun run = alice.tracking().startRun("exp")) {
+            run.logParam("trainer", "lr").logParam("trainer", "lr").setTag("team", "retail").logMetric("auc", 0.8);
+            runId = run.id();
+            run.finish();
+        }
+
+        assertThat(audit()).filteredOn(e -> e.target().equals("runs:/" + runId)).extracting(AuditEntry::action)
+                .containsExactly("tracking.startRun", "tracking.logParam", "tracking.setTag", "tracking.endRun");
+    }
+
+    @Test
     void ungoverned_allowsEverything_butStillKeepsAliasHistory() {
         try (Mlops open = Mlops.builder().metadata("mem:").artifacts("mem:").ungoverned()
                 .principal(Principal.of("solo")).build()) {

@@ -3,6 +3,8 @@ package io.mlops.samples;
 import io.mlops.Mlops;
 import io.mlops.api.PermissionDeniedException;
 import io.mlops.api.Principal;
+import io.mlops.api.governance.ModelInventory;
+import io.mlops.api.governance.RiskTier;
 import io.mlops.api.governance.Role;
 import io.mlops.api.governance.RoleMapping;
 import io.mlops.api.artifact.StoredObject;
@@ -144,6 +146,15 @@ public final class Quickstart {
         //    independent validator approves and moves the protected alias
         String evidence = String.format(java.util.Locale.ROOT, "test AUC %.4f on a 20%% holdout; ONNX equals Tribuo"
                 + " within %.0e on %d clients", result.testAuc(), TOLERANCE, result.split().test().size());
+        mlops.governance().setInventory(MODEL_NAME, ModelInventory.builder()
+                .owner("head-of-retail-deposits")
+                .developers(List.of(DATA_SCIENTIST.name()))
+                .validator(VALIDATOR.name())
+                .riskTier(RiskTier.TIER_3)
+                .intendedUse("Rank clients for outbound term-deposit campaigns")
+                .knownLimitations("Trained on 2008-2010 Portuguese campaign data; not for credit decisions")
+                .nextValidationDue(java.time.LocalDate.now(java.time.ZoneOffset.UTC).plusYears(1))
+                .build());
         mlops.governance().requestApproval(MODEL_NAME, version.version(), evidence);
         try {
             mlops.governance().approve(MODEL_NAME, version.version(), "I checked it myself");

@@ -49,6 +49,11 @@ class QuickstartTest {
                 assertThat(e.summary()).contains("four-eyes");
             });
             assertThat(audit.verify().intact()).isTrue();
+            assertThat(mlops.governance().modelCard(Quickstart.MODEL_NAME, second.version().version()))
+                    .contains("| Owner | head-of-retail-deposits |")
+                    .contains("| Risk tier | TIER_3 |")
+                    .contains("| PENDING_APPROVAL | APPROVED | victor |")
+                    .contains("| test_auc | ");
 
             Run run = mlops.tracking().getRun(second.runId());
             assertThat(run.status()).isEqualTo(RunStatus.FINISHED);

@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,13 +53,14 @@ final class DefaultActiveRun implements ActiveRun {
     public ActiveRun logParam(String key, String value) {
         Validation.paramValue(Validation.key("param", key), value);
         checkRunning("log param '" + key + "'");
-        tracking.store.putParamIfAbsent(id(), key, value).ifPresent(existing -> {
-            if (!existing.equals(value)) {
-                throw new ConflictException("param '" + key + "' of run '" + id() + "' is already '" + existing
-                        + "'; params never change once set, so it cannot become '" + value
-                        + "' (log a metric or tag for values that change)");
-            }
-        });
+        Optional<String> existing = tracking.store.putParamIfAbsent(id(), key, value);
+        if (existing.isEmpty()) {
+            tracking.guard.record("tracking.logParam", target(), Map.of("after", Map.of(key, value)));
+        } else if (!existing.get().equals(value)) {
+            throw new ConflictException("param '" + key + "' of run '" + id() + "' is already '" + existing.get()
+                    + "'; params never change once set, so it cannot become '" + value
+                    + "' (log a metric or tag for values that change)");
+        }
         return this;
     }
 
@@ -102,6 +104,7 @@ final class DefaultActiveRun implements ActiveRun {
         Validation.tagValue(Validation.key("tag", key), value);
         checkRunning("set tag '" + key + "'");
         tracking.store.setRunTag(id(), key, value);
+        tracking.guard.record("tracking.setTag", target(), Map.of("after", Map.of(key, value)));
         return this;
     }
 
