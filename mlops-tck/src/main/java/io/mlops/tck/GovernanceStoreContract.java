@@ -21,7 +21,6 @@ import io.mlops.api.registry.ModelVersionStatus;
 import io.mlops.api.registry.RegisteredModel;
 import io.mlops.api.spi.AliasUpdate;
 import io.mlops.api.spi.AuditAppender;
-import io.mlops.api.spi.MetadataStore;
 import io.mlops.api.spi.StatusChange;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -36,8 +35,6 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -67,24 +64,7 @@ import org.junit.jupiter.api.Test;
  *       or as the cause of what the store throws.</li>
  * </ul>
  */
-public abstract class GovernanceStoreContract {
-
-    protected MetadataStore store;
-
-    protected abstract MetadataStore newStore();
-
-    @BeforeEach
-    void openStore() {
-        store = newStore();
-    }
-
-    @AfterEach
-    void closeStore() {
-        // Null when newStore() aborted the test, e.g. because its server is not configured.
-        if (store != null) {
-            store.close();
-        }
-    }
+public abstract class GovernanceStoreContract extends MetadataStoreKit {
 
     // ---- the kit's audit appender
 

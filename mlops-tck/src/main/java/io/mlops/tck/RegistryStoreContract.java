@@ -19,7 +19,6 @@ import io.mlops.api.registry.TensorSpec;
 import io.mlops.api.registry.ValueKind;
 import io.mlops.api.spi.AliasUpdate;
 import io.mlops.api.spi.AuditAppender;
-import io.mlops.api.spi.MetadataStore;
 import io.mlops.api.spi.RegistryStore.VersionAudit;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,8 +26,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -39,24 +36,7 @@ import org.junit.jupiter.api.Test;
  * checks governance changes: the entry lands in the same chain, exactly once, after the number is
  * assigned, and a failure anywhere leaves neither version nor entry (nor a gap in the numbers).
  */
-public abstract class RegistryStoreContract {
-
-    protected MetadataStore store;
-
-    protected abstract MetadataStore newStore();
-
-    @BeforeEach
-    void openStore() {
-        store = newStore();
-    }
-
-    @AfterEach
-    void closeStore() {
-        // Null when newStore() aborted the test, e.g. because its server is not configured.
-        if (store != null) {
-            store.close();
-        }
-    }
+public abstract class RegistryStoreContract extends MetadataStoreKit {
 
     protected static final ModelSignature SIGNATURE = new ModelSignature(
             List.of(TensorSpec.tensor("age", DataType.FLOAT, List.of(-1L, 1L)),
