@@ -410,16 +410,22 @@ class GovernanceTest {
     }
 
     @Test
-    void runChanges_areAudited_exceptIndividualMetricPoints() {
+    void runChanges_areAudited_aBatchedLoggerOnceForAllItsPoints() {
         String runId;
         try (ActiveRun run = alice.tracking().startRun("exp")) {
             run.logParam("trainer", "lr").logParam("trainer", "lr").setTag("team", "retail").logMetric("auc", 0.8);
+            try (var logger = alice.tracking().batchedLogger(run.id(), io.mlops.api.tracking.BatchingOptions.DEFAULTS)) {
+                for (int step = 0; step < 1_000; step++) {
+                    logger.logMetric("loss", 1.0 / (step + 1), step);
+                }
+            }
             runId = run.id();
             run.finish();
         }
 
         assertThat(audit()).filteredOn(e -> e.target().equals("runs:/" + runId)).extracting(AuditEntry::action)
-                .containsExactly("tracking.startRun", "tracking.logParam", "tracking.setTag", "tracking.endRun");
+                .containsExactly("tracking.startRun", "tracking.logParam", "tracking.setTag", "tracking.logMetrics",
+                        "tracking.batchedLogger", "tracking.endRun");
     }
 
     @Test

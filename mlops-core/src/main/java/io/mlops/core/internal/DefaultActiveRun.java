@@ -81,6 +81,7 @@ final class DefaultActiveRun implements ActiveRun {
         Validation.metricStep(key, step);
         checkRunning("log metric '" + key + "'");
         tracking.store.logMetrics(id(), List.of(new Metric(key, value, step, tracking.clock.millis())));
+        tracking.guard.record("tracking.logMetrics", target(), Map.of("after", Map.of(key, value), "step", step));
         return this;
     }
 
@@ -96,6 +97,7 @@ final class DefaultActiveRun implements ActiveRun {
         });
         checkRunning("log metrics " + values.keySet());
         tracking.store.logMetrics(id(), points);
+        tracking.guard.record("tracking.logMetrics", target(), Map.of("after", values, "step", step));
         return this;
     }
 

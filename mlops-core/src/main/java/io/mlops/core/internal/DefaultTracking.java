@@ -245,6 +245,9 @@ final class DefaultTracking implements Tracking {
             throw new ConflictException("cannot log metrics to run '" + runId + "': it has already ended as "
                     + run.status() + "; only a RUNNING run takes new points");
         }
+        // One entry covers every point the logger writes: the chain is not the place for each of millions.
+        guard.record("tracking.batchedLogger", "runs:/" + runId, Map.of("after", Map.of("writers", options.writers(),
+                "bufferCapacity", options.bufferCapacity())));
         RunLoggers loggers = openLoggers.computeIfAbsent(runId, id -> new RunLoggers());
         if (options.writers() == 1) {
             return loggers.add(new DefaultBatchedMetricLogger(store, runId, options, clock).start());
