@@ -5,11 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.mlops.api.MlopsException;
-import io.mlops.api.ModelUri;
 import io.mlops.api.registry.ModelVersion;
 import io.mlops.api.serving.Scorer;
 import io.mlops.serving.ModelServer;
-import io.mlops.serving.ServedModel;
 import io.mlops.stores.InMemoryArtifactStore;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -130,7 +128,7 @@ class OperationsTest {
 
     @Test
     void predict_unexpectedFailure_is500WithAnErrorIdAndNoDetail() {
-        ModelServer failing = new FailingModelServer(new IllegalStateException("internal detail at io.mlops.Secret"));
+        ModelServer failing = StandInModelServer.failingWith(new IllegalStateException("internal detail at io.mlops.Secret"));
         try (Endpoint e = Endpoint.startWith(failing)) {
             Endpoint.Reply reply = e.post(Endpoint.ALIAS_PATH, ROWS);
 
@@ -257,7 +255,7 @@ class OperationsTest {
     void close_withARequestInFlight_letsItFinishFirst() throws Exception {
         CountDownLatch entered = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
-        try (Endpoint e = Endpoint.startWith(new SlowModelServer(entered, release))) {
+        try (Endpoint e = Endpoint.startWith(new StandInModelServer(uri -> slowScorer(entered, release), true))) {
             CompletableFuture<java.net.http.HttpResponse<String>> inFlight = e.client.sendAsync(
                     HttpRequest.newBuilder(e.uri(Endpoint.ALIAS_PATH))
                             .header("Authorization", "Bearer " + e.key.key())
@@ -278,102 +276,45 @@ class OperationsTest {
         }
     }
 
-    /** A model server whose one scorer waits until released: a request that is in flight on demand. */
-    private record SlowModelServer(CountDownLatch entered, CountDownLatch release) implements ModelServer {
-        @Override
-        public Scorer scorer(ModelUri uri) {
-            return new Scorer() {
-                @Override
-                public ModelVersion version() {
-                    return new ModelVersion("slow", 1, null, "slow/model.onnx", "0".repeat(64), 1, "onnx", null, null,
-                            null, null, "test", 0L);
+    /** A scorer that waits until released: a request that is in flight on demand. */
+    private static Scorer slowScorer(CountDownLatch entered, CountDownLatch release) {
+        return new Scorer() {
+            @Override
+            public ModelVersion version() {
+                return new ModelVersion("slow", 1, null, "slow/model.onnx", "0".repeat(64), 1, "onnx", null, null,
+                        null, null, "test", 0L);
+            }
+
+            @Override
+            public List<io.mlops.api.serving.FeatureSpec> features() {
+                return List.of();
+            }
+
+            @Override
+            public Prediction score(Map<String, ?> row) {
+                entered.countDown();
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException(e);
                 }
+                return new Prediction(PredictionKind.CLASSIFICATION, Optional.of("slow"), Map.of(), List.of(), Map.of());
+            }
 
-                @Override
-                public List<io.mlops.api.serving.FeatureSpec> features() {
-                    return List.of();
-                }
+            @Override
+            public List<Prediction> scoreBatch(List<? extends Map<String, ?>> rows) {
+                return rows.stream().map(this::score).toList();
+            }
 
-                @Override
-                public Prediction score(Map<String, ?> row) {
-                    entered.countDown();
-                    try {
-                        release.await();
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                        throw new IllegalStateException(e);
-                    }
-                    return new Prediction(PredictionKind.CLASSIFICATION, Optional.of("slow"), Map.of(), List.of(), Map.of());
-                }
+            @Override
+            public Map<String, Object> scoreTensors(Map<String, ?> inputs) {
+                throw new UnsupportedOperationException();
+            }
 
-                @Override
-                public List<Prediction> scoreBatch(List<? extends Map<String, ?>> rows) {
-                    return rows.stream().map(this::score).toList();
-                }
-
-                @Override
-                public Map<String, Object> scoreTensors(Map<String, ?> inputs) {
-                    throw new UnsupportedOperationException();
-                }
-
-                @Override
-                public void close() {
-                }
-            };
-        }
-
-        @Override
-        public void refresh() {
-        }
-
-        @Override
-        public List<ServedModel> status() {
-            return List.of();
-        }
-
-        @Override
-        public Optional<ServedModel> status(ModelUri uri) {
-            return Optional.empty();
-        }
-
-        @Override
-        public boolean healthy() {
-            return true;
-        }
-
-        @Override
-        public void close() {
-        }
-    }
-
-    /** A model server whose every scorer fails in a way no real model can be made to. */
-    private record FailingModelServer(RuntimeException failure) implements ModelServer {
-        @Override
-        public Scorer scorer(ModelUri uri) {
-            throw failure;
-        }
-
-        @Override
-        public void refresh() {
-        }
-
-        @Override
-        public List<ServedModel> status() {
-            return List.of();
-        }
-
-        @Override
-        public Optional<ServedModel> status(ModelUri uri) {
-            return Optional.empty();
-        }
-
-        @Override
-        public boolean healthy() {
-            return false;
-        }
-
-        @Override
-        public void close() {
-        }
+            @Override
+            public void close() {
+            }
+        };
     }
 }

@@ -4,46 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.mlops.api.InvalidArgumentException;
-import io.mlops.api.ModelUri;
-import io.mlops.api.serving.Scorer;
 import io.mlops.serving.ModelServer;
-import io.mlops.serving.ServedModel;
 import java.time.Duration;
-import java.util.List;
-import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /** Configuration is checked as a whole when built, and contradictions fail as soon as they are made. */
 class ScoringHttpServerBuilderTest {
-    private static final ModelServer NO_MODELS = new ModelServer() {
-        @Override
-        public Scorer scorer(ModelUri uri) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public void refresh() {
-        }
-
-        @Override
-        public List<ServedModel> status() {
-            return List.of();
-        }
-
-        @Override
-        public Optional<ServedModel> status(ModelUri uri) {
-            return Optional.empty();
-        }
-
-        @Override
-        public boolean healthy() {
-            return false;
-        }
-
-        @Override
-        public void close() {
-        }
-    };
+    private static final ModelServer NO_MODELS =
+            StandInModelServer.failingWith(new UnsupportedOperationException("no models in this test"));
     private static final ApiKeys KEYS = ApiKeys.parse(ApiKeys.generate("svc").line());
 
     @Test
