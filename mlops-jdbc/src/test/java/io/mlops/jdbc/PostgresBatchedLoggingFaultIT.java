@@ -10,8 +10,6 @@ import io.mlops.api.tracking.Metric;
 import io.mlops.api.tracking.Tracking;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
@@ -89,7 +87,7 @@ class PostgresBatchedLoggingFaultIT {
             long loggedWhileDown;
             try {
                 execute(admin, "ALTER DATABASE " + database + " ALLOW_CONNECTIONS false");
-                terminated = terminateSessions(admin);
+                terminated = PostgresDatabases.terminateSessions(admin, database);
                 // The length of the outage is the fault itself, not a wait for a result.
                 Thread.sleep(OUTAGE.toMillis());
                 pendingWhileDown = logger.pending();
@@ -136,17 +134,6 @@ class PostgresBatchedLoggingFaultIT {
                 throw new AssertionError("only " + logged.get() + " of " + count + " points logged after 60 s");
             }
             Thread.sleep(1);
-        }
-    }
-
-    private int terminateSessions(Connection admin) throws SQLException {
-        try (PreparedStatement ps = admin.prepareStatement("SELECT count(*) FROM (SELECT pg_terminate_backend(pid) AS done"
-                + " FROM pg_stat_activity WHERE datname = ? AND pid <> pg_backend_pid()) t WHERE done")) {
-            ps.setString(1, database);
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getInt(1);
-            }
         }
     }
 

@@ -3,6 +3,8 @@ package io.mlops.jdbc;
 import io.mlops.api.spi.MetadataStore;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
@@ -141,5 +143,22 @@ final class PostgresDatabases {
                 System.err.println("WARN could not drop the test schemas " + SCHEMAS + ": " + e.getMessage());
             }
         }, "mlops-it-cleanup"));
+    }
+
+    /**
+     * Ends every session of {@code database} but the caller's own, from an administrative
+     * connection: how the tests make the server go away mid-operation.
+     *
+     * @return how many sessions were terminated
+     */
+    static int terminateSessions(Connection admin, String database) throws SQLException {
+        try (PreparedStatement ps = admin.prepareStatement("SELECT count(*) FROM (SELECT pg_terminate_backend(pid) AS done"
+                + " FROM pg_stat_activity WHERE datname = ? AND pid <> pg_backend_pid()) t WHERE done")) {
+            ps.setString(1, database);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getInt(1);
+            }
+        }
     }
 }

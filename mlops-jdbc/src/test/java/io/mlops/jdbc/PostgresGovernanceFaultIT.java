@@ -12,8 +12,6 @@ import io.mlops.api.spi.AuditAppender;
 import io.mlops.api.spi.StatusChange;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.Map;
 import java.util.Set;
@@ -60,7 +58,11 @@ class PostgresGovernanceFaultIT {
             store.createVersion(new ModelVersion("credit-risk", 0, "", "models/m.onnx", "ab".repeat(32), 10L, "onnx",
                     ModelSignature.EMPTY, "", Map.of(), ModelVersionStatus.NEW, "alice", 5L), null);
             AuditAppender killing = (seq, previousHash) -> {
-                terminated.set(terminateSessions(admin));
+                try {
+                    terminated.set(PostgresDatabases.terminateSessions(admin, database));
+                } catch (SQLException e) {
+                    throw new IllegalStateException("cannot terminate the sessions of " + database, e);
+                }
                 return honest.next(seq, previousHash);
             };
 
@@ -81,19 +83,6 @@ class PostgresGovernanceFaultIT {
             assertThat(first.seq()).isEqualTo(1);
             assertThat(first.previousHash()).isEqualTo(AuditEntry.GENESIS_HASH);
             assertThat(reopened.listTransitions("credit-risk", 1)).hasSize(1);
-        }
-    }
-
-    private int terminateSessions(Connection admin) {
-        try (PreparedStatement ps = admin.prepareStatement("SELECT count(*) FROM (SELECT pg_terminate_backend(pid) AS done"
-                + " FROM pg_stat_activity WHERE datname = ? AND pid <> pg_backend_pid()) t WHERE done")) {
-            ps.setString(1, database);
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getInt(1);
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException("cannot terminate the sessions of " + database, e);
         }
     }
 }
