@@ -199,8 +199,9 @@ public interface Mlops extends AutoCloseable {
         }
 
         /**
-         * Turns governance off: no authorization, no four-eyes rule, no protected aliases; only
-         * alias and approval changes and integrity failures are audited. For tests and single-user
+         * Turns governance off: no authorization and no protected aliases; only alias and approval
+         * changes and integrity failures are audited. The four-eyes rule still holds (the database
+         * enforces it too), so nobody approves their own version. For tests and single-user
          * experiments; logged as a warning at start.
          */
         public Builder ungoverned() {

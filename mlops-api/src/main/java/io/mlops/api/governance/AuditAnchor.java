@@ -22,5 +22,9 @@ public record AuditAnchor(long seq, String hash, long anchorTime) {
         if (!hash.matches("[0-9a-f]{64}")) {
             throw new InvalidArgumentException("anchor hash must be 64 lowercase hex characters, got '" + hash + "'");
         }
+        if (seq == 0 && !hash.equals(AuditEntry.GENESIS_HASH)) {
+            throw new InvalidArgumentException("an anchor of the empty log (seq 0) has hash " + AuditEntry.GENESIS_HASH
+                    + ", got '" + hash + "'");
+        }
     }
 }

@@ -1,7 +1,6 @@
 package io.mlops.core.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.mlops.api.InvalidArgumentException;
 import io.mlops.api.MlopsException;
 import io.mlops.api.artifact.ArtifactStore;
@@ -16,7 +15,6 @@ import io.mlops.core.internal.governance.Permission;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -24,7 +22,6 @@ import java.util.Objects;
 /** Reading, verifying and anchoring the audit chain. */
 final class DefaultAuditLog implements AuditLog {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final int MAX_PAGE = 10_000;
 
     private final GovernanceStore store;
@@ -79,12 +76,9 @@ final class DefaultAuditLog implements AuditLog {
         ArtifactKeys.validate(artifactKey);
         guard.require(Permission.ANCHOR_AUDIT, "audit.anchor", artifactKey);
         AuditAnchor anchor = currentHead();
-        Map<String, Object> json = new LinkedHashMap<>();
-        json.put("seq", anchor.seq());
-        json.put("hash", anchor.hash());
-        json.put("anchorTime", anchor.anchorTime());
         try {
-            artifacts.put(artifactKey, new ByteArrayInputStream(JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(json)));
+            artifacts.put(artifactKey, new ByteArrayInputStream(
+                    StoredFormats.mapper().writerWithDefaultPrettyPrinter().writeValueAsBytes(anchor)));
         } catch (IOException e) {
             throw new MlopsException("cannot write the audit anchor to '" + artifactKey + "': " + e, e);
         }
@@ -97,7 +91,7 @@ final class DefaultAuditLog implements AuditLog {
         ArtifactKeys.validate(artifactKey);
         guard.require(Permission.READ_AUDIT, "audit.readAnchor", artifactKey);
         try (InputStream in = artifacts.open(artifactKey)) {
-            JsonNode node = JSON.readTree(in);
+            JsonNode node = StoredFormats.mapper().readTree(in);
             if (node == null || !node.path("seq").canConvertToLong() || !node.path("hash").isTextual()
                     || !node.path("anchorTime").canConvertToLong()) {
                 throw new InvalidArgumentException("artifact '" + artifactKey + "' is not an audit anchor: expected JSON"

@@ -17,7 +17,6 @@ import io.mlops.api.governance.StatusTransition;
 import io.mlops.api.registry.ModelVersion;
 import io.mlops.api.registry.ModelVersionStatus;
 import io.mlops.api.registry.RegisteredModel;
-import io.mlops.api.spi.AliasUpdate;
 import io.mlops.api.spi.MetadataStore;
 import io.mlops.api.spi.StatusChange;
 import io.mlops.core.internal.governance.Guard;
@@ -42,15 +41,12 @@ final class DefaultGovernance implements Governance {
     private final MetadataStore store;
     private final DefaultRegistry registry;
     private final Guard guard;
-    private final Set<String> protectedAliases;
     private final DefaultAuditLog audit;
 
-    DefaultGovernance(MetadataStore store, ArtifactStore artifacts, DefaultRegistry registry, Guard guard,
-            Set<String> protectedAliases) {
+    DefaultGovernance(MetadataStore store, ArtifactStore artifacts, DefaultRegistry registry, Guard guard) {
         this.store = store;
         this.registry = registry;
         this.guard = guard;
-        this.protectedAliases = Set.copyOf(protectedAliases);
         this.audit = new DefaultAuditLog(store, artifacts, guard);
     }
 
@@ -81,9 +77,9 @@ final class DefaultGovernance implements Governance {
         String why = Validation.rationale(rationale);
         ModelVersion v = registry.version(name, version);
         expectStatus(v, verb + "d", ModelVersionStatus.PENDING_APPROVAL);
-        if (guard.enforced()) {
-            checkFourEyes(v, action, target, verb);
-        }
+        // Also with governance off: the database's constraint enforces it anyway, and a refusal
+        // made here is audited and explained, where the store's would not be.
+        checkFourEyes(v, action, target, verb);
         return transition(v, to, why, action, Set.of());
     }
 
@@ -125,7 +121,7 @@ final class DefaultGovernance implements Governance {
         ModelVersion v = registry.version(name, version);
         expectStatus(v, "archived", ModelVersionStatus.NEW, ModelVersionStatus.APPROVED, ModelVersionStatus.REJECTED);
         return transition(v, ModelVersionStatus.ARCHIVED, why, "governance.archive",
-                guard.enforced() ? protectedAliases : Set.of());
+                guard.enforced() ? registry.protectedAliases() : Set.of());
     }
 
     private ModelVersion transition(ModelVersion v, ModelVersionStatus to, String rationale, String action,
@@ -159,7 +155,7 @@ final class DefaultGovernance implements Governance {
     @Override
     public AliasChange rollback(String name, String alias, String rationale) {
         String target = ModelUri.ofAlias(name, alias).toString();
-        boolean isProtected = protectedAliases.contains(alias);
+        boolean isProtected = registry.isProtected(alias);
         guard.require(isProtected ? Permission.SET_PROTECTED_ALIAS : Permission.SET_ALIAS, "governance.rollback", target);
         String why = Validation.rationale(rationale);
         RegisteredModel model = registry.getModelUnchecked(name);
@@ -201,7 +197,7 @@ final class DefaultGovernance implements Governance {
     @Override
     public Set<String> protectedAliases() {
         guard.require(Permission.READ, "governance.protectedAliases", "configuration");
-        return protectedAliases;
+        return registry.protectedAliases();
     }
 
     @Override

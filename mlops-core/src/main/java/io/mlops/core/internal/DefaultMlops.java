@@ -49,7 +49,7 @@ public final class DefaultMlops implements Mlops {
         this.guard = guard;
         this.tracking = tracking;
         this.registry = new DefaultRegistry(metadata, artifacts, guard, settings.protectedAliases());
-        this.governance = new DefaultGovernance(metadata, artifacts, registry, guard, settings.protectedAliases());
+        this.governance = new DefaultGovernance(metadata, artifacts, registry, guard);
         this.governedArtifacts = new GovernedArtifactStore(artifacts, guard);
         this.ownsStores = ownsStores;
     }
@@ -67,8 +67,8 @@ public final class DefaultMlops implements Mlops {
         }
         LOG.info("MLOps SDK started: {}", settings.describe());
         if (!settings.governed()) {
-            LOG.warn("governance is OFF: no authorization, no four-eyes rule, no protected aliases; use this only for"
-                    + " tests and single-user experiments");
+            LOG.warn("governance is OFF: no authorization, no protected aliases (the four-eyes rule still holds); use"
+                    + " this only for tests and single-user experiments");
         }
         RoleResolver roles = new RoleResolver(settings.roleMapping(), metadata, System::nanoTime);
         Guard guard = new Guard(metadata, settings.principal(), roles, settings.clock(), settings.governed());

@@ -277,7 +277,7 @@ final class DefaultRegistry implements Registry {
                 return null;
             }
             AliasChange change = new AliasChange(name, alias, from, toVersion, action, guard.principal().name(),
-                    guard.clock().millis(), rationale == null ? "" : rationale);
+                    guard.clock().millis(), rationale);
             Map<String, Object> summary = new LinkedHashMap<>();
             summary.put("before", from == 0 ? Map.of() : Map.of("version", from));
             summary.put("after", toVersion == 0 ? Map.of() : Map.of("version", toVersion));
@@ -305,7 +305,7 @@ final class DefaultRegistry implements Registry {
     @Override
     public ModelVersion resolve(ModelUri uri) {
         Objects.requireNonNull(uri, "model uri");
-        String name = Validation.modelName(uri.name());
+        Validation.modelName(uri.name());
         guard.require(Permission.READ, "registry.resolve", uri.toString());
         return resolveUnchecked(uri);
     }
@@ -334,6 +334,15 @@ final class DefaultRegistry implements Registry {
             Thread.currentThread().interrupt();
             throw cause;
         }
+    }
+
+    /** The aliases that may point only at APPROVED versions. */
+    Set<String> protectedAliases() {
+        return protectedAliases;
+    }
+
+    boolean isProtected(String alias) {
+        return protectedAliases.contains(alias);
     }
 
     private static String modelTarget(String name) {

@@ -82,7 +82,8 @@ final class GovernedArtifactStore implements ArtifactStore {
     @Override
     public boolean delete(String key) {
         guard.require(Permission.DELETE, "artifacts.delete", key);
-        Optional<StoredObject> before = store.stat(key);
+        // Read only to be recorded: with governance off nothing is.
+        Optional<StoredObject> before = guard.enforced() ? store.stat(key) : Optional.empty();
         boolean deleted = store.delete(key);
         if (deleted) {
             guard.record("artifacts.delete", key, Map.of("before", before.<Map<String, Object>>map(o -> Map.of(

@@ -9,7 +9,6 @@ import io.mlops.api.registry.TensorSpec;
 import io.mlops.api.spi.MetadataStore;
 import io.mlops.api.tracking.DatasetInput;
 import io.mlops.api.tracking.Experiment;
-import io.mlops.api.tracking.Metric;
 import io.mlops.api.tracking.Run;
 import java.time.Instant;
 import java.util.List;

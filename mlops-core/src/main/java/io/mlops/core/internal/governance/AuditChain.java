@@ -12,6 +12,7 @@ import io.mlops.api.spi.AuditAppender;
 import io.mlops.api.spi.GovernanceStore;
 import io.mlops.core.internal.Digests;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -23,7 +24,10 @@ import java.util.TreeMap;
  */
 public final class AuditChain {
 
-    /** Summaries are canonical too, so that equal changes hash equally whatever map type built them. */
+    /**
+     * Summaries are canonical too, so that equal changes hash equally whatever map type built them.
+     * Deliberately not the storage mapper: the hash format must not move when storage formats do.
+     */
     static final ObjectMapper CANONICAL = JsonMapper.builder()
             .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
             .build();
@@ -64,12 +68,10 @@ public final class AuditChain {
         fields.put("outcome", outcome.name());
         fields.put("requestId", requestId);
         fields.put("summary", summary);
-        byte[] json = canonicalJson(fields).getBytes(StandardCharsets.UTF_8);
-        byte[] previous = previousHash.getBytes(StandardCharsets.US_ASCII);
-        byte[] both = new byte[previous.length + json.length];
-        System.arraycopy(previous, 0, both, 0, previous.length);
-        System.arraycopy(json, 0, both, previous.length, json.length);
-        return Digests.sha256Hex(both);
+        MessageDigest sha256 = Digests.sha256();
+        sha256.update(previousHash.getBytes(StandardCharsets.US_ASCII));
+        sha256.update(canonicalJson(fields).getBytes(StandardCharsets.UTF_8));
+        return Digests.hex(sha256);
     }
 
     static String canonicalJson(Map<String, ?> value) {

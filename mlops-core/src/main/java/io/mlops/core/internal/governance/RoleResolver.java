@@ -35,10 +35,6 @@ public final class RoleResolver {
         this.nanoTime = nanoTime;
     }
 
-    public RoleMapping mapping() {
-        return mapping;
-    }
-
     public Set<Role> rolesOf(Principal principal) {
         Set<Role> mapped = mapping.rolesOf(principal);
         EnumSet<Role> roles = mapped == null || mapped.isEmpty() ? EnumSet.noneOf(Role.class) : EnumSet.copyOf(mapped);
