@@ -1,13 +1,13 @@
 package io.mlops.http;
 
 import io.mlops.api.InvalidArgumentException;
+import io.mlops.core.internal.Digests;
 import io.mlops.api.MlopsException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -198,10 +198,6 @@ public final class ApiKeys {
     }
 
     static byte[] sha256(String secret) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(secret.getBytes(StandardCharsets.UTF_8));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
-        }
+        return Digests.sha256().digest(secret.getBytes(StandardCharsets.UTF_8));
     }
 }

@@ -10,6 +10,7 @@ import io.mlops.api.NotFoundException;
 import io.mlops.api.registry.ModelVersion;
 import io.mlops.api.serving.Prediction;
 import io.mlops.api.serving.Scorer;
+import io.mlops.core.internal.Validation;
 import io.mlops.serving.ModelServer;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -192,7 +193,9 @@ final class ScoringHandler extends Handler.Abstract {
     private Scorer load(ModelUri uri, String keyId) {
         try {
             return models.scorer(uri);
-        } catch (NotFoundException | InvalidArgumentException e) {
+        } catch (NotFoundException e) {
+            // The URI's syntax was checked when the route was matched: any other refusal here means
+            // the model exists but cannot be loaded (no flavor for it, a file the runtime rejects).
             throw new HttpError(404, "model_not_found", e.getMessage());
         } catch (MlopsException e) {
             throw unavailable(uri, e, keyId);
@@ -215,8 +218,10 @@ final class ScoringHandler extends Handler.Abstract {
 
     private static ModelUri uri(Match match) {
         try {
+            // Core's naming rules, checked here so that a refusal later can only mean "cannot load".
+            Validation.modelName(match.name());
             if (match.route() == Route.PREDICT_ALIAS) {
-                return ModelUri.ofAlias(match.name(), match.aliasOrVersion());
+                return ModelUri.ofAlias(match.name(), Validation.alias(match.aliasOrVersion()));
             }
             String v = match.aliasOrVersion();
             if (v.isEmpty() || v.length() > 9 || !v.chars().allMatch(c -> c >= '0' && c <= '9')) {

@@ -88,6 +88,24 @@ class OperationsTest {
     }
 
     @Test
+    void predict_aModelTheRuntimeCannotLoad_is503NotModelNotFound() {
+        try (Endpoint e = Endpoint.start()) {
+            ModelVersion working = e.mlops.registry().getVersion(TestModels.CLASSIFIER, e.classifier.version());
+            String key = e.mlops.artifacts().put("models/garbage/model.onnx",
+                    new java.io.ByteArrayInputStream("not an onnx graph".getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+                    .key();
+            ModelVersion garbage = e.mlops.registry().createVersion(io.mlops.api.registry.NewModelVersion
+                    .builder("garbage", key).flavor("onnx").signature(working.signature()).build());
+
+            Endpoint.Reply reply = e.post("/v1/models/garbage/versions/" + garbage.version() + "/predict", ROWS);
+
+            assertThat(reply.status()).isEqualTo(503);
+            assertThat(reply.code()).isEqualTo("model_unavailable");
+            assertThat(reply.json().at("/error/message").asText()).contains("models:/garbage/1");
+        }
+    }
+
+    @Test
     void ready_whenTheAliasMovesToATamperedVersion_is503WithTheProblemWhilePredictKeepsServing() {
         try (Endpoint e = Endpoint.start()) {
             assertThat(e.post(Endpoint.ALIAS_PATH, ROWS).status()).isEqualTo(200);

@@ -129,9 +129,23 @@ final class OutputReader {
 
     private Prediction predict(Column[] columns, int r) {
         Map<String, Object> outputs = new FixedKeyMap<>(names) {
+            /** Values read so far: array values are copies, and one key must keep giving one object. */
+            private Object[] read;
+
             @Override
             Object valueAt(int i) {
-                return columns[i].value(r);
+                // Unsynchronized on purpose: two threads racing at most make two equal copies.
+                Object[] values = read;
+                if (values == null) {
+                    values = new Object[columns.length];
+                    read = values;
+                }
+                Object value = values[i];
+                if (value == null) {
+                    value = columns[i].value(r);
+                    values[i] = value;
+                }
+                return value;
             }
         };
         switch (kind) {

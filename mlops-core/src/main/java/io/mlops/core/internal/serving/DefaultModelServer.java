@@ -84,10 +84,13 @@ public final class DefaultModelServer implements ModelServer {
             }
         }
 
+        /** Null once closed: {@code current} is read once, so a concurrent close cannot slip in between. */
         ServedModel snapshot() {
             LoadedVersion loaded = current.get();
-            ModelVersion version = loaded != null ? loaded.version() : null;
-            return new ServedModel(uri, state, version, Optional.ofNullable(problem), lastChecked,
+            if (loaded == null) {
+                return null;
+            }
+            return new ServedModel(uri, state, loaded.version(), Optional.ofNullable(problem), lastChecked,
                     Optional.ofNullable(nextRetry), swaps);
         }
     }
@@ -313,8 +316,10 @@ public final class DefaultModelServer implements ModelServer {
             }
         }
         try {
+            // As a batch of one: through a micro-batching scorer, score() would wait out its delay.
+            List<Map<String, Object>> rows = List.of(row);
             for (int i = 0; i < WARM_UP_CALLS; i++) {
-                scorer.score(row);
+                scorer.scoreBatch(rows);
             }
         } catch (InvalidArgumentException e) {
             LOG.debug("{} not warmed up: it rejects a row of zeros and empty strings ({})", scorer.version().uri(),
@@ -326,7 +331,7 @@ public final class DefaultModelServer implements ModelServer {
     public List<ServedModel> status() {
         List<ServedModel> all = new ArrayList<>();
         for (Served s : served.values()) {
-            ServedModel snapshot = snapshotOrNull(s);
+            ServedModel snapshot = s.snapshot();
             if (snapshot != null) {
                 all.add(snapshot);
             }
@@ -338,11 +343,7 @@ public final class DefaultModelServer implements ModelServer {
     @Override
     public Optional<ServedModel> status(ModelUri uri) {
         Served s = served.get(uri);
-        return s == null ? Optional.empty() : Optional.ofNullable(snapshotOrNull(s));
-    }
-
-    private static ServedModel snapshotOrNull(Served s) {
-        return s.current.get() == null ? null : s.snapshot();
+        return s == null ? Optional.empty() : Optional.ofNullable(s.snapshot());
     }
 
     @Override

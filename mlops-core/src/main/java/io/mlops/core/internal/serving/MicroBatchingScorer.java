@@ -165,13 +165,20 @@ public final class MicroBatchingScorer implements Scorer {
                     }
                     batch.add(next);
                 }
-                run(batch, rows);
+                try {
+                    run(batch, rows);
+                } catch (RuntimeException e) {
+                    // This batch's callers get the failure; the dispatcher lives on for the next ones,
+                    // so that callers arriving later are not left parked with nobody to answer them.
+                    LOG.error("micro-batch of {} failed", delegate.version().uri(), e);
+                    batch.forEach(p -> p.complete(null, e));
+                }
                 batch.clear();
                 rows.clear();
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        } catch (RuntimeException | Error e) {
+        } catch (Error e) {
             LOG.error("micro-batch dispatcher of {} stopped", delegate.version().uri(), e);
             batch.forEach(p -> p.complete(null, new ConflictException("micro-batching of " + delegate.version().uri()
                     + " stopped: " + e, e)));
@@ -207,6 +214,10 @@ public final class MicroBatchingScorer implements Scorer {
         } catch (RuntimeException e) {
             batch.forEach(p -> p.complete(null, e));
             return;
+        }
+        if (predictions.size() != batch.size()) {
+            throw new IllegalStateException(delegate.version().uri() + " answered " + predictions.size()
+                    + " predictions for a batch of " + batch.size() + " rows");
         }
         for (int i = 0; i < batch.size(); i++) {
             batch.get(i).complete(predictions.get(i), null);
