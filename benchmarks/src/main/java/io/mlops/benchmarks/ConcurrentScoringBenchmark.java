@@ -1,13 +1,18 @@
 package io.mlops.benchmarks;
 
 import io.mlops.Mlops;
+import io.mlops.api.registry.ModelVersion;
+import io.mlops.api.serving.FeatureSpec;
+import io.mlops.api.serving.Prediction;
 import io.mlops.api.serving.Scorer;
+import io.mlops.core.internal.serving.MicroBatchingScorer;
 import io.mlops.api.serving.ScorerOptions;
 import io.mlops.serving.ModelServer;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -28,6 +33,7 @@ final class ConcurrentScoringBenchmark {
     static final int TRIALS = Integer.getInteger("bench.concurrent.trials", 3);
     static final double WARMUP_S = 2;
     static final double MEASURE_S = Double.parseDouble(System.getProperty("bench.concurrent.seconds", "5"));
+    static final boolean CEILING = Boolean.parseBoolean(System.getProperty("bench.concurrent.ceiling", "true"));
     static final String MODELS = System.getProperty("bench.score.models", ScoringFixtures.BANK + "," + ScoringFixtures.MLP);
 
     private ConcurrentScoringBenchmark() {
@@ -71,8 +77,70 @@ final class ConcurrentScoringBenchmark {
             lines.add(String.format(Locale.ROOT, "BENCH score.concurrent64 model=%s threads=%d delay_us=%d max_rows=%d"
                     + " batched_per_s=%.0f percall_per_s=%.0f ratio=%.2f failed=%d trials=%d%s",
                     model, THREADS, DELAY_US, MAX_ROWS, b, p, b / p, failed, TRIALS, server ? "" : " sdk_via=scorer"));
+            if (CEILING && lines.stream().noneMatch(l -> l.startsWith("BENCH score.concurrent64.ceiling"))) {
+                lines.add(ceiling(dir, model, rows));
+            }
         }
         return lines;
+    }
+
+    /**
+     * The same callers through the micro-batcher around a scorer that answers at once with
+     * precomputed predictions: what the hand-over from caller to dispatcher and back costs on this
+     * machine, whatever the model. Batched throughput of a real model cannot exceed it.
+     */
+    private static String ceiling(Path dir, String model, List<Map<String, ?>> rows) throws Exception {
+        List<Double> rates = new ArrayList<>();
+        try (Mlops mlops = ScoringFixtures.openMlops()) {
+            ScoringFixtures.register(mlops, model, ScoringFixtures.modelBytes(dir, model));
+            try (Scorer real = mlops.scorer(ScoringFixtures.champion(model))) {
+                Prediction answer = real.score(rows.get(0));
+                Scorer instant = new InstantScorer(real, answer);
+                for (int trial = 0; trial < TRIALS; trial++) {
+                    try (Scorer batching = new MicroBatchingScorer(instant, DELAY_US * 1000, MAX_ROWS)) {
+                        Trial t = load(batching, rows);
+                        rates.add(t.perSecond());
+                        System.out.printf(Locale.ROOT, "score.concurrent64 ceiling trial %d: %.0f calls/s%n", trial + 1,
+                                t.perSecond());
+                    }
+                }
+            }
+        }
+        return String.format(Locale.ROOT, "BENCH score.concurrent64.ceiling model=instant threads=%d delay_us=%d max_rows=%d"
+                + " batched_per_s=%.0f trials=%d", THREADS, DELAY_US, MAX_ROWS, Stats.median(rates), TRIALS);
+    }
+
+    /** Answers every row with the same prediction, without running a model. */
+    private record InstantScorer(Scorer model, Prediction answer) implements Scorer {
+        @Override
+        public ModelVersion version() {
+            return model.version();
+        }
+
+        @Override
+        public List<FeatureSpec> features() {
+            return model.features();
+        }
+
+        @Override
+        public Prediction score(Map<String, ?> row) {
+            return answer;
+        }
+
+        @Override
+        public List<Prediction> scoreBatch(List<? extends Map<String, ?>> rows) {
+            return Collections.nCopies(rows.size(), answer);
+        }
+
+        @Override
+        public Map<String, Object> scoreTensors(Map<String, ?> inputs) {
+            throw new UnsupportedOperationException("not used by this benchmark");
+        }
+
+        @Override
+        public void close() {
+            // the real scorer is closed by its owner
+        }
     }
 
     private static Trial trial(Mlops mlops, String model, boolean server, ScorerOptions options,

@@ -10,9 +10,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,19 +29,32 @@ import org.slf4j.LoggerFactory;
  * creation, session run, output reading) being paid once per batch instead of once per row.
  * There is one dispatcher per core (at most {@value #MAX_DISPATCHERS}): with a single one, the
  * next batch could not be collected while the last one runs, and the other cores would idle.
+ *
+ * <p>Only one dispatcher collects at a time, so batches fill up instead of being shared out, and
+ * it sleeps through the delay rather than waking for each arriving row; the caller whose row
+ * fills the batch wakes it early. The queue takes no lock. Both matter with many callers on few
+ * cores: a wake-up per row, or callers queueing behind a lock whose holder was descheduled, cost
+ * more than the scoring that batching saves on a small model.
  */
 public final class MicroBatchingScorer implements Scorer {
     private static final Logger LOG = LoggerFactory.getLogger(MicroBatchingScorer.class);
     /** Room for this many full batches in the queue before callers are held back. */
     private static final int QUEUED_BATCHES = 16;
-    private static final long IDLE_POLL_MILLIS = 100;
+    private static final long IDLE_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
     static final int MAX_DISPATCHERS = 4;
 
     private final Scorer delegate;
     private final long delayNanos;
     private final int maxRows;
-    private final BlockingQueue<PendingRow> queue;
+    private final int capacity;
+    private final Queue<PendingRow> queue = new ConcurrentLinkedQueue<>();
+    /** Rows in the queue, kept beside it because the queue's own size() walks it; a close estimate. */
+    private final AtomicInteger queued = new AtomicInteger();
     private final List<Thread> dispatchers;
+    /** The dispatcher collecting the next batch; cleared by whoever ends the collection first. */
+    private final AtomicReference<Thread> collector = new AtomicReference<>();
+    /** Dispatchers parked with nothing to do, by slot; a caller claims one by clearing its slot. */
+    private final AtomicReferenceArray<Thread> idle;
     private volatile boolean closed;
 
     /** One caller's row and, once scored, its answer. */
@@ -69,12 +85,14 @@ public final class MicroBatchingScorer implements Scorer {
         }
         this.delayNanos = delayNanos;
         this.maxRows = maxRows;
-        this.queue = new ArrayBlockingQueue<>(maxRows * QUEUED_BATCHES);
+        this.capacity = maxRows * QUEUED_BATCHES;
         ModelVersion v = delegate.version();
         int count = Math.min(MAX_DISPATCHERS, Runtime.getRuntime().availableProcessors());
         List<Thread> threads = new ArrayList<>(count);
+        this.idle = new AtomicReferenceArray<>(count);
         for (int i = 0; i < count; i++) {
-            Thread t = new Thread(this::dispatch, "mlops-microbatch-" + v.name() + "-v" + v.version() + "-" + i);
+            int slot = i;
+            Thread t = new Thread(() -> dispatch(slot), "mlops-microbatch-" + v.name() + "-v" + v.version() + "-" + i);
             t.setDaemon(true);
             threads.add(t);
         }
@@ -100,16 +118,26 @@ public final class MicroBatchingScorer implements Scorer {
         }
         PendingRow pending = new PendingRow(row, Thread.currentThread());
         boolean interrupted = false;
-        while (true) {
-            try {
-                queue.put(pending);
-                break;
-            } catch (InterruptedException e) {
-                interrupted = true;
+        while (queued.get() >= capacity) {
+            // Held back until the dispatchers catch up; a batch takes about the delay to clear.
+            LockSupport.parkNanos(this, delayNanos);
+            interrupted |= Thread.interrupted();
+            if (closed) {
+                restoreInterrupt(interrupted);
+                throw closedException();
             }
         }
-        // close() may have run between the check above and put(): the dispatcher may be gone.
+        queue.offer(pending);
+        int waiting = queued.incrementAndGet();
+        Thread collecting = collector.get();
+        if (collecting == null) {
+            wakeIdleDispatcher();
+        } else if (waiting >= maxRows && collector.compareAndSet(collecting, null)) {
+            LockSupport.unpark(collecting);
+        }
+        // close() may have run between the check above and offer(): the dispatchers may be gone.
         if (closed && queue.remove(pending)) {
+            queued.decrementAndGet();
             restoreInterrupt(interrupted);
             throw closedException();
         }
@@ -142,28 +170,48 @@ public final class MicroBatchingScorer implements Scorer {
         return delegate.scoreTensors(inputs);
     }
 
-    private void dispatch() {
+    private void wakeIdleDispatcher() {
+        for (int i = 0; i < idle.length(); i++) {
+            Thread t = idle.get(i);
+            if (t != null && idle.compareAndSet(i, t, null)) {
+                LockSupport.unpark(t);
+                return;
+            }
+        }
+    }
+
+    private void dispatch(int slot) {
+        Thread self = Thread.currentThread();
         List<PendingRow> batch = new ArrayList<>(maxRows);
         List<Map<String, ?>> rows = new ArrayList<>(maxRows);
         try {
-            while (!closed || !queue.isEmpty()) {
-                PendingRow first = queue.poll(IDLE_POLL_MILLIS, TimeUnit.MILLISECONDS);
-                if (first == null) {
+            while ((!closed || !queue.isEmpty()) && !self.isInterrupted()) {
+                if (queue.isEmpty() || !collector.compareAndSet(null, self)) {
+                    idle.set(slot, self);
+                    // Checked again after the slot is visible, so a row queued meanwhile is not missed.
+                    if (queue.isEmpty() || collector.get() != null) {
+                        LockSupport.parkNanos(this, IDLE_POLL_NANOS);
+                    }
+                    idle.set(slot, null);
                     continue;
                 }
-                batch.add(first);
                 long deadline = System.nanoTime() + delayNanos;
-                while (batch.size() < maxRows) {
-                    queue.drainTo(batch, maxRows - batch.size());
-                    long left = deadline - System.nanoTime();
-                    if (batch.size() >= maxRows || left <= 0) {
-                        break;
-                    }
-                    PendingRow next = queue.poll(left, TimeUnit.NANOSECONDS);
-                    if (next == null) {
-                        break;
-                    }
+                long left;
+                while (collector.get() == self && queued.get() < maxRows && !closed
+                        && (left = deadline - System.nanoTime()) > 0) {
+                    LockSupport.parkNanos(this, left);
+                }
+                collector.compareAndSet(self, null);
+                PendingRow next;
+                while (batch.size() < maxRows && (next = queue.poll()) != null) {
                     batch.add(next);
+                }
+                queued.addAndGet(-batch.size());
+                if (!queue.isEmpty()) {
+                    wakeIdleDispatcher(); // to collect the next batch while this one runs
+                }
+                if (batch.isEmpty()) {
+                    continue;
                 }
                 try {
                     run(batch, rows);
@@ -176,16 +224,15 @@ public final class MicroBatchingScorer implements Scorer {
                 batch.clear();
                 rows.clear();
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         } catch (Error e) {
             LOG.error("micro-batch dispatcher of {} stopped", delegate.version().uri(), e);
             batch.forEach(p -> p.complete(null, new ConflictException("micro-batching of " + delegate.version().uri()
                     + " stopped: " + e, e)));
         } finally {
-            List<PendingRow> left = new ArrayList<>();
-            queue.drainTo(left);
-            left.forEach(p -> p.complete(null, closedException()));
+            PendingRow left;
+            while ((left = queue.poll()) != null) {
+                left.complete(null, closedException());
+            }
         }
     }
 
@@ -241,6 +288,7 @@ public final class MicroBatchingScorer implements Scorer {
             return;
         }
         closed = true;
+        dispatchers.forEach(LockSupport::unpark); // a collector sends its rows now instead of after the delay
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         try {
             for (Thread t : dispatchers) {

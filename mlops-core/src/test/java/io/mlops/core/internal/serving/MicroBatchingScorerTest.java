@@ -10,23 +10,38 @@ import io.mlops.api.serving.FeatureSpec;
 import io.mlops.api.serving.Prediction;
 import io.mlops.api.serving.PredictionKind;
 import io.mlops.api.serving.Scorer;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * A delegate that breaks its contract must fail the callers of that batch, never leave later
- * callers parked with no dispatcher left to answer them.
+ * Callers get their own answers from shared batches; a full batch goes at once; a delegate that
+ * breaks its contract fails the callers of that batch, never leaving later callers parked with no
+ * dispatcher left to answer them.
  */
 class MicroBatchingScorerTest {
 
     /** Answers every row with its "x", except that its first batch comes back one prediction short. */
-    private static final class ShortOnceScorer implements Scorer {
-        final AtomicBoolean broken = new AtomicBoolean(true);
+    private static class ShortOnceScorer implements Scorer {
+        final AtomicBoolean broken;
+        final List<Integer> batchSizes = new CopyOnWriteArrayList<>();
+
+        ShortOnceScorer() {
+            this(true);
+        }
+
+        ShortOnceScorer(boolean broken) {
+            this.broken = new AtomicBoolean(broken);
+        }
 
         @Override
         public ModelVersion version() {
@@ -47,6 +62,7 @@ class MicroBatchingScorerTest {
 
         @Override
         public List<Prediction> scoreBatch(List<? extends Map<String, ?>> rows) {
+            batchSizes.add(rows.size());
             List<Prediction> all = rows.stream().map(this::score).toList();
             return broken.getAndSet(false) ? all.subList(0, all.size() - 1) : all;
         }
@@ -59,6 +75,65 @@ class MicroBatchingScorerTest {
         @Override
         public void close() {
         }
+    }
+
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void concurrentCallers_shareBatches_andEachGetsItsOwnAnswer() throws Exception {
+        ShortOnceScorer model = new ShortOnceScorer(false);
+        int callers = 32;
+        int calls = 300;
+        try (MicroBatchingScorer scorer = new MicroBatchingScorer(model, TimeUnit.MILLISECONDS.toNanos(1), 16)) {
+            ExecutorService pool = Executors.newFixedThreadPool(callers);
+            try {
+                List<Future<Integer>> wrong = new ArrayList<>();
+                for (int c = 0; c < callers; c++) {
+                    int caller = c;
+                    wrong.add(pool.submit(() -> {
+                        int mismatches = 0;
+                        for (int i = 0; i < calls; i++) {
+                            double x = caller * 10_000 + i;
+                            if (!scorer.score(Map.of("x", x)).values().equals(List.of(x))) {
+                                mismatches++;
+                            }
+                        }
+                        return mismatches;
+                    }));
+                }
+                for (Future<Integer> f : wrong) {
+                    assertThat(f.get()).isZero();
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+        }
+        assertThat(model.batchSizes.stream().mapToInt(Integer::intValue).sum()).isEqualTo(callers * calls);
+        assertThat(model.batchSizes).allSatisfy(size -> assertThat(size).isBetween(1, 16));
+        assertThat(model.batchSizes.stream().mapToInt(Integer::intValue).max().orElse(0))
+                .as("some calls were coalesced").isGreaterThan(1);
+    }
+
+    @Test
+    @Timeout(value = 20, unit = TimeUnit.SECONDS)
+    void aFullBatchRunsWithoutWaitingOutTheDelay() throws Exception {
+        ShortOnceScorer model = new ShortOnceScorer(false);
+        // The delay is far beyond the timeout: the calls can only finish if the batch going full sends it.
+        try (MicroBatchingScorer scorer = new MicroBatchingScorer(model, TimeUnit.MINUTES.toNanos(5), 4)) {
+            ExecutorService pool = Executors.newFixedThreadPool(4);
+            try {
+                List<Future<Prediction>> answers = new ArrayList<>();
+                for (int i = 0; i < 4; i++) {
+                    double x = i;
+                    answers.add(pool.submit(() -> scorer.score(Map.of("x", x))));
+                }
+                for (int i = 0; i < 4; i++) {
+                    assertThat(answers.get(i).get().values()).containsExactly((double) i);
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+        }
+        assertThat(model.batchSizes).containsExactly(4);
     }
 
     @Test
