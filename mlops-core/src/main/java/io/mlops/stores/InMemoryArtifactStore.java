@@ -76,14 +76,13 @@ public final class InMemoryArtifactStore extends BaseArtifactStore {
     }
 
     @Override
-    public Optional<StoredObject> stat(String key) {
-        Entry entry = objects.get(ArtifactKeys.validate(key));
+    protected Optional<StoredObject> statValidated(String key) {
+        Entry entry = objects.get(key);
         return entry == null ? Optional.empty() : Optional.of(entry.object());
     }
 
     @Override
-    public List<StoredObject> list(String keyPrefix) {
-        ArtifactKeys.validatePrefix(keyPrefix);
+    protected List<StoredObject> listValidated(String keyPrefix) {
         return objects.tailMap(keyPrefix).entrySet().stream()
                 .takeWhile(e -> e.getKey().startsWith(keyPrefix))
                 .map(e -> e.getValue().object())
@@ -91,8 +90,8 @@ public final class InMemoryArtifactStore extends BaseArtifactStore {
     }
 
     @Override
-    public boolean delete(String key) {
-        return objects.remove(ArtifactKeys.validate(key)) != null;
+    protected boolean deleteValidated(String key) {
+        return objects.remove(key) != null;
     }
 
     /** Replaces stored bytes without updating the digest: only for tests of integrity checks. */

@@ -1,17 +1,15 @@
 package io.mlops.stores;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.mlops.api.AlreadyExistsException;
 import io.mlops.api.IntegrityException;
 import io.mlops.api.NotFoundException;
 import io.mlops.api.StoreUnavailableException;
 import io.mlops.api.artifact.StoredObject;
 import io.mlops.core.internal.ArtifactKeys;
+import io.mlops.core.internal.ArtifactRecords;
 import io.mlops.core.internal.BaseArtifactStore;
 import io.mlops.core.internal.Digests;
 import io.mlops.core.internal.DurableFiles;
-import io.mlops.core.internal.StoredFormats;
 import io.mlops.core.internal.VerifyingInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -111,7 +109,7 @@ public final class LocalArtifactStore extends BaseArtifactStore {
             DurableFiles.force(tmp);
             StoredObject candidate = new StoredObject(key, Digests.hex(digest), size, clock.millis());
             synchronized (keyLocks.computeIfAbsent(key, k -> new Object())) {
-                Optional<StoredObject> existing = stat(key);
+                Optional<StoredObject> existing = statValidated(key);
                 if (existing.isPresent()) {
                     if (existing.get().sha256().equals(candidate.sha256())) {
                         return existing.get();
@@ -140,7 +138,7 @@ public final class LocalArtifactStore extends BaseArtifactStore {
 
     @Override
     protected InputStream openValidated(String key) {
-        StoredObject object = stat(key).orElseThrow(() -> new NotFoundException(
+        StoredObject object = statValidated(key).orElseThrow(() -> new NotFoundException(
                 "artifact '" + key + "' does not exist in " + location()));
         try {
             return new VerifyingInputStream(Files.newInputStream(dataPath(key)), key, object.sha256(), object.size());
@@ -153,15 +151,14 @@ public final class LocalArtifactStore extends BaseArtifactStore {
     }
 
     @Override
-    public Optional<StoredObject> stat(String key) {
-        ArtifactKeys.validate(key);
+    protected Optional<StoredObject> statValidated(String key) {
         Path record = recordPath(key);
         if (!Files.isRegularFile(record)) {
             // Absent, or a folder of other keys, or under a key that is a file: not an object.
             return Optional.empty();
         }
         try {
-            return Optional.of(readRecord(key, Files.readAllBytes(record)));
+            return Optional.of(ArtifactRecords.fromJson(key, Files.readAllBytes(record)));
         } catch (NoSuchFileException e) {
             return Optional.empty();
         } catch (IOException e) {
@@ -170,8 +167,7 @@ public final class LocalArtifactStore extends BaseArtifactStore {
     }
 
     @Override
-    public List<StoredObject> list(String keyPrefix) {
-        ArtifactKeys.validatePrefix(keyPrefix);
+    protected List<StoredObject> listValidated(String keyPrefix) {
         // Walk only the deepest folder the prefix names, not the whole store.
         int lastSlash = keyPrefix.lastIndexOf('/');
         Path start = lastSlash < 0 ? metaRoot : metaRoot.resolve(keyPrefix.substring(0, lastSlash));
@@ -184,7 +180,7 @@ public final class LocalArtifactStore extends BaseArtifactStore {
                 String key = metaRoot.relativize(record).toString().replace(record.getFileSystem().getSeparator(), "/");
                 if (key.startsWith(keyPrefix)) {
                     try {
-                        objects.add(readRecord(key, Files.readAllBytes(record)));
+                        objects.add(ArtifactRecords.fromJson(key, Files.readAllBytes(record)));
                     } catch (NoSuchFileException deletedMeanwhile) {
                         // deleted by another thread while listing: not part of the answer
                     }
@@ -198,8 +194,7 @@ public final class LocalArtifactStore extends BaseArtifactStore {
     }
 
     @Override
-    public boolean delete(String key) {
-        ArtifactKeys.validate(key);
+    protected boolean deleteValidated(String key) {
         synchronized (keyLocks.computeIfAbsent(key, k -> new Object())) {
             try {
                 // Record first, so the object disappears in one step.
@@ -234,36 +229,17 @@ public final class LocalArtifactStore extends BaseArtifactStore {
     }
 
     private void writeRecord(StoredObject object) throws IOException {
-        ObjectNode record = StoredFormats.mapper().createObjectNode()
-                .put("format", StoredFormats.FORMAT_VERSION)
-                .put("sha256", object.sha256())
-                .put("size", object.size())
-                .put("createdAt", object.createdAt());
         Path target = recordPath(object.key());
         Files.createDirectories(target.getParent());
         Path tmp = Files.createTempFile(tmpRoot, "record-", ".tmp");
         try {
-            Files.write(tmp, StoredFormats.mapper().writeValueAsBytes(record));
+            Files.write(tmp, ArtifactRecords.toJson(object));
             DurableFiles.force(tmp);
             DurableFiles.moveAtomically(tmp, target, "the local artifact store");
             tmp = null;
             DurableFiles.forceDirectory(target.getParent());
         } finally {
             DurableFiles.deleteQuietly(tmp);
-        }
-    }
-
-    private StoredObject readRecord(String key, byte[] json) {
-        try {
-            JsonNode record = StoredFormats.mapper().readTree(json);
-            int format = record.path("format").asInt(-1);
-            if (format != StoredFormats.FORMAT_VERSION) {
-                throw new IntegrityException("digest record of artifact '" + key + "' has format " + format
-                        + "; this release reads format " + StoredFormats.FORMAT_VERSION);
-            }
-            return new StoredObject(key, record.path("sha256").asText(), record.path("size").asLong(), record.path("createdAt").asLong());
-        } catch (IOException e) {
-            throw new IntegrityException("digest record of artifact '" + key + "' is damaged: " + e.getMessage(), e);
         }
     }
 

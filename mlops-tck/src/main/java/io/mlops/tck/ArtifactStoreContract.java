@@ -180,6 +180,48 @@ public abstract class ArtifactStoreContract {
         assertThat(target.resolve("variables/variables.data")).hasSameBinaryContentAs(dir.resolve("variables/variables.data"));
     }
 
+    @Test
+    void directory_isReadBackWholeOrNotAtAll_andItsManifestStaysOutOfListings() throws Exception {
+        Path dir = temp.resolve("model-dir");
+        Files.createDirectories(dir.resolve("assets"));
+        Files.write(dir.resolve("model.onnx"), randomBytes(3000, 7));
+        Files.write(dir.resolve("assets/vocab.txt"), randomBytes(500, 8));
+        store.putDirectory("models/m1", dir);
+
+        assertThat(store.list("")).extracting(StoredObject::key)
+                .containsExactly("models/m1/assets/vocab.txt", "models/m1/model.onnx");
+        // A file added later is not part of the folder that was stored.
+        store.put("models/m1/extra.bin", new ByteArrayInputStream(new byte[] {1}));
+        Path restored = temp.resolve("restored-whole");
+        assertThat(store.getDirectory("models/m1", restored)).extracting(StoredObject::key)
+                .containsExactly("models/m1/assets/vocab.txt", "models/m1/model.onnx");
+        assertThat(restored.resolve("extra.bin")).doesNotExist();
+
+        store.delete("models/m1/model.onnx");
+        Path broken = temp.resolve("restored-broken");
+        assertThatThrownBy(() -> store.getDirectory("models/m1", broken))
+                .isInstanceOf(IntegrityException.class)
+                .hasMessageContaining("models/m1/model.onnx")
+                .hasMessageContaining("incomplete");
+        assertThat(broken.resolve("assets/vocab.txt")).doesNotExist();
+    }
+
+    @Test
+    void getDirectory_ofNoFolder_raisesNotFound_andAChangedFolderCannotBeStoredAgain() throws Exception {
+        store.put("loose/a.txt", new ByteArrayInputStream(new byte[] {1}));
+        assertThatThrownBy(() -> store.getDirectory("loose", temp.resolve("out")))
+                .isInstanceOf(NotFoundException.class).hasMessageContaining("'loose'");
+
+        Path dir = temp.resolve("v1");
+        Files.createDirectories(dir);
+        Files.write(dir.resolve("a.bin"), randomBytes(100, 9));
+        store.putDirectory("folders/f", dir);
+        assertThat(store.putDirectory("folders/f", dir)).hasSize(1); // the same folder again is a no-op
+        Files.write(dir.resolve("b.bin"), randomBytes(100, 10));
+        assertThatThrownBy(() -> store.putDirectory("folders/f", dir))
+                .isInstanceOf(AlreadyExistsException.class).hasMessageContaining("folders/f");
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"", "/abs", "a//b", "a/../b", "./a", "a/.", "back\\slash", "ctl\u0001char", ".mlops/x", "trailing/"})
     void put_invalidKey_raisesInvalidArgumentNamingTheKey(String key) {

@@ -1,9 +1,14 @@
 package io.mlops.core.internal;
 
+import io.mlops.api.AlreadyExistsException;
+import io.mlops.api.IntegrityException;
+import io.mlops.api.InvalidArgumentException;
 import io.mlops.api.MlopsException;
+import io.mlops.api.NotFoundException;
 import io.mlops.api.StoreUnavailableException;
 import io.mlops.api.artifact.ArtifactStore;
 import io.mlops.api.artifact.StoredObject;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -11,13 +16,22 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
  * What every artifact store does the same way on top of its single-object primitives: files,
- * directories and key validation. Subclasses implement the primitives and do I/O only.
+ * folders with their manifests, key validation and hiding the reserved area. Subclasses
+ * implement the primitives, for keys already validated, and do I/O only.
+ *
+ * <p>A folder ({@link #putDirectory}) is its files plus a manifest of their paths, digests and
+ * sizes, stored last under the reserved area: a folder exists once its manifest does, and
+ * {@link #getDirectory} reads back exactly the files the manifest names, each checked against it,
+ * so a folder whose upload broke halfway, or that lost or gained a file since, is not taken for
+ * a whole one.
  */
 public abstract class BaseArtifactStore implements ArtifactStore {
 
@@ -25,6 +39,33 @@ public abstract class BaseArtifactStore implements ArtifactStore {
     protected abstract StoredObject putValidated(String key, InputStream content);
 
     protected abstract InputStream openValidated(String key);
+
+    protected abstract Optional<StoredObject> statValidated(String key);
+
+    /** All objects whose keys start with the prefix, the reserved area's included, sorted by key. */
+    protected abstract List<StoredObject> listValidated(String keyPrefix);
+
+    protected abstract boolean deleteValidated(String key);
+
+    @Override
+    public final Optional<StoredObject> stat(String key) {
+        return statValidated(ArtifactKeys.validate(key));
+    }
+
+    @Override
+    public final List<StoredObject> list(String keyPrefix) {
+        ArtifactKeys.validatePrefix(keyPrefix);
+        List<StoredObject> all = listValidated(keyPrefix);
+        if (!keyPrefix.isEmpty()) {
+            return all; // a valid non-empty prefix cannot reach into the reserved area
+        }
+        return all.stream().filter(o -> !o.key().startsWith(ArtifactKeys.RESERVED + "/")).toList();
+    }
+
+    @Override
+    public final boolean delete(String key) {
+        return deleteValidated(ArtifactKeys.validate(key));
+    }
 
     @Override
     public final StoredObject put(String key, InputStream content) {
@@ -37,7 +78,7 @@ public abstract class BaseArtifactStore implements ArtifactStore {
         try (InputStream in = Files.newInputStream(file)) {
             return putValidated(key, in);
         } catch (NoSuchFileException e) {
-            throw new io.mlops.api.InvalidArgumentException("file '" + file + "' to store as '" + key + "' does not exist", e);
+            throw new InvalidArgumentException("file '" + file + "' to store as '" + key + "' does not exist", e);
         } catch (IOException e) {
             throw new MlopsException("cannot read file '" + file + "' to store as '" + key + "': " + e.getMessage(), e);
         }
@@ -52,7 +93,7 @@ public abstract class BaseArtifactStore implements ArtifactStore {
     public List<StoredObject> putDirectory(String keyPrefix, Path directory) {
         ArtifactKeys.validate(keyPrefix);
         if (!Files.isDirectory(directory)) {
-            throw new io.mlops.api.InvalidArgumentException("'" + directory + "' is not a directory");
+            throw new InvalidArgumentException("'" + directory + "' is not a directory");
         }
         List<Path> files;
         try (Stream<Path> walk = Files.walk(directory)) {
@@ -65,34 +106,73 @@ public abstract class BaseArtifactStore implements ArtifactStore {
             String relative = directory.relativize(file).toString().replace(file.getFileSystem().getSeparator(), "/");
             stored.add(put(keyPrefix + "/" + relative, file));
         }
-        return stored;
+        // Last, so that the folder exists only once every file does.
+        byte[] manifest = ArtifactRecords.manifestToJson(keyPrefix, stored);
+        String manifestKey = ArtifactRecords.manifestKey(keyPrefix);
+        try {
+            putValidated(manifestKey, new ByteArrayInputStream(manifest));
+        } catch (AlreadyExistsException e) {
+            throw new AlreadyExistsException("folder '" + keyPrefix + "' was already stored with other files; folders are"
+                    + " write-once like artifacts, so a changed folder needs a new key prefix", e);
+        }
+        return List.copyOf(stored);
     }
 
     @Override
     public List<StoredObject> getDirectory(String keyPrefix, Path target) {
         ArtifactKeys.validate(keyPrefix);
-        List<StoredObject> objects = list(keyPrefix + "/");
+        List<StoredObject> files = manifest(keyPrefix);
         Path root = target.toAbsolutePath().normalize();
-        for (StoredObject object : objects) {
-            Path file = root.resolve(object.key().substring(keyPrefix.length() + 1)).normalize();
-            if (!file.startsWith(root)) {
-                throw new io.mlops.api.IntegrityException("artifact '" + object.key() + "' would be written outside '" + root + "'");
-            }
-            try {
-                Files.createDirectories(file.getParent());
-                Path partial = Files.createTempFile(file.getParent(), ".partial-", ".tmp");
-                try (InputStream in = open(object.key()); OutputStream out = Files.newOutputStream(partial)) {
-                    in.transferTo(out);
-                } catch (RuntimeException | IOException e) {
-                    Files.deleteIfExists(partial);
-                    throw e;
+        List<Path> written = new ArrayList<>();
+        try {
+            for (StoredObject expected : files) {
+                Path file = root.resolve(expected.key().substring(keyPrefix.length() + 1)).normalize();
+                if (!file.startsWith(root)) {
+                    throw new IntegrityException("artifact '" + expected.key() + "' would be written outside '" + root + "'");
                 }
-                Files.move(partial, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot write '" + file + "' from artifact '" + object.key() + "'", e);
+                StoredObject actual = statValidated(expected.key()).orElseThrow(() -> new IntegrityException("folder '"
+                        + keyPrefix + "' is incomplete: its manifest lists '" + expected.key() + "' (sha256 "
+                        + expected.sha256() + "), which is no longer stored"));
+                if (!actual.sha256().equals(expected.sha256()) || actual.size() != expected.size()) {
+                    throw new IntegrityException("folder '" + keyPrefix + "' changed: '" + expected.key() + "' has sha256 "
+                            + actual.sha256() + " where its manifest records " + expected.sha256());
+                }
+                copyVerified(expected.key(), file);
+                written.add(file);
             }
+        } catch (RuntimeException e) {
+            // A folder comes back whole or not at all.
+            written.forEach(DurableFiles::deleteQuietly);
+            throw e;
         }
-        return objects;
+        return files;
+    }
+
+    private List<StoredObject> manifest(String keyPrefix) {
+        String manifestKey = ArtifactRecords.manifestKey(keyPrefix);
+        StoredObject manifest = statValidated(manifestKey).orElseThrow(() -> new NotFoundException("no folder is stored under '"
+                + keyPrefix + "' in " + location() + " (folders are stored with putDirectory, which writes their manifest)"));
+        try (InputStream in = openValidated(manifestKey)) {
+            return ArtifactRecords.manifestFromJson(keyPrefix, in.readAllBytes(), manifest.createdAt());
+        } catch (IOException e) {
+            throw unavailable("read the manifest of folder", keyPrefix, e);
+        }
+    }
+
+    private void copyVerified(String key, Path file) {
+        try {
+            Files.createDirectories(file.getParent());
+            Path partial = Files.createTempFile(file.getParent(), ".partial-", ".tmp");
+            try (InputStream in = openValidated(key); OutputStream out = Files.newOutputStream(partial)) {
+                in.transferTo(out);
+            } catch (RuntimeException | IOException e) {
+                Files.deleteIfExists(partial);
+                throw e;
+            }
+            Files.move(partial, file, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write '" + file + "' from artifact '" + key + "'", e);
+        }
     }
 
     /** Maps an I/O failure of the backing storage to the SDK's retryable error. */

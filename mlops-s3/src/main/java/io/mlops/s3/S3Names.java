@@ -1,0 +1,59 @@
+package io.mlops.s3;
+
+import io.mlops.api.InvalidArgumentException;
+import java.net.URI;
+import java.util.Objects;
+import java.util.regex.Pattern;
+
+/** Checks of bucket names, prefixes, endpoints and sizes, with messages that say what is valid. */
+final class S3Names {
+
+    /** S3's rules for new buckets: 3 to 63 lowercase letters, digits, dots and hyphens. */
+    private static final Pattern BUCKET = Pattern.compile("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]");
+
+    private S3Names() {
+    }
+
+    static String bucket(String bucket) {
+        Objects.requireNonNull(bucket, "bucket");
+        if (!BUCKET.matcher(bucket).matches() || bucket.contains("..")) {
+            throw new InvalidArgumentException("bucket name '" + bucket + "' is not valid: use 3 to 63 lowercase letters,"
+                    + " digits, dots and hyphens, starting and ending with a letter or digit");
+        }
+        return bucket;
+    }
+
+    static String prefix(String prefix) {
+        Objects.requireNonNull(prefix, "prefix");
+        if (prefix.isEmpty()) {
+            return prefix;
+        }
+        if (prefix.startsWith("/") || prefix.endsWith("/") || prefix.contains("//") || prefix.contains("\\")
+                || prefix.chars().anyMatch(Character::isISOControl) || prefix.length() > 512) {
+            throw new InvalidArgumentException("key prefix '" + prefix + "' is not valid: use '/'-separated segments with no"
+                    + " leading, trailing or doubled '/', no backslash or control characters, at most 512 characters");
+        }
+        for (String segment : prefix.split("/")) {
+            if (segment.equals(".") || segment.equals("..")) {
+                throw new InvalidArgumentException("key prefix '" + prefix + "' must not contain '.' or '..' segments");
+            }
+        }
+        return prefix;
+    }
+
+    static URI endpoint(URI endpoint) {
+        Objects.requireNonNull(endpoint, "endpoint");
+        String scheme = endpoint.getScheme();
+        if (scheme == null || !(scheme.equals("http") || scheme.equals("https")) || endpoint.getHost() == null) {
+            throw new InvalidArgumentException("endpoint '" + endpoint + "' is not valid: use http(s)://host[:port]");
+        }
+        return endpoint;
+    }
+
+    static long size(String name, long bytes, long min, long max) {
+        if (bytes < min || bytes > max) {
+            throw new InvalidArgumentException(name + " " + bytes + " bytes is outside " + min + ".." + max);
+        }
+        return bytes;
+    }
+}
