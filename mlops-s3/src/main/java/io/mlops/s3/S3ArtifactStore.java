@@ -565,6 +565,7 @@ public final class S3ArtifactStore extends BaseArtifactStore {
         private Duration connectTimeout = Duration.ofSeconds(5);
         private Clock clock = Clock.systemUTC();
         private S3Client client;
+        private java.util.function.Consumer<ClientOverrideConfiguration.Builder> clientOverrides = b -> { };
 
         private Builder(String bucket) {
             this.bucket = S3Names.bucket(bucket);
@@ -676,6 +677,15 @@ public final class S3ArtifactStore extends BaseArtifactStore {
         }
 
         /**
+         * Further settings of the SDK client, applied after the store's own (retries): metric
+         * publishers, execution interceptors for tracing, timeouts.
+         */
+        public Builder clientOverrides(java.util.function.Consumer<ClientOverrideConfiguration.Builder> overrides) {
+            this.clientOverrides = Objects.requireNonNull(overrides, "overrides");
+            return this;
+        }
+
+        /**
          * A client configured by the application, used as it is and not closed by the store; the
          * connection settings of this builder then do not apply.
          */
@@ -712,9 +722,8 @@ public final class S3ArtifactStore extends BaseArtifactStore {
                         .httpClientBuilder(ApacheHttpClient.builder()
                                 .connectionTimeout(connectTimeout)
                                 .maxConnections(Math.max(16, partsInFlight * 4)))
-                        .overrideConfiguration(ClientOverrideConfiguration.builder()
-                                .retryStrategy(AwsRetryStrategy.standardRetryStrategy().toBuilder().maxAttempts(maxAttempts).build())
-                                .build());
+                        .overrideConfiguration(c -> clientOverrides.accept(c.retryStrategy(
+                                AwsRetryStrategy.standardRetryStrategy().toBuilder().maxAttempts(maxAttempts).build())));
                 if (endpoint != null) {
                     builder.endpointOverride(endpoint);
                 }

@@ -25,19 +25,27 @@ final class S3ProxyServer implements AutoCloseable {
     static final String SECRET_KEY = "mlops-test-secret-do-not-log-9f3c";
 
     private final BlobStoreContext context;
+    private final boolean ignoreUnknownHeaders;
     private S3Proxy proxy;
     private int port;
 
-    private S3ProxyServer(BlobStoreContext context) {
+    private S3ProxyServer(BlobStoreContext context, boolean ignoreUnknownHeaders) {
         this.context = context;
+        this.ignoreUnknownHeaders = ignoreUnknownHeaders;
     }
 
     static S3ProxyServer start(Path directory) throws Exception {
+        return start(directory, false);
+    }
+
+    /** With {@code ignoreUnknownHeaders}, headers S3Proxy does not implement (encryption) are accepted and ignored. */
+    static S3ProxyServer start(Path directory, boolean ignoreUnknownHeaders) throws Exception {
+        java.nio.file.Files.createDirectories(directory);
         Properties properties = new Properties();
         properties.setProperty("jclouds.filesystem.basedir", directory.toString());
         BlobStoreContext context = ContextBuilder.newBuilder("filesystem")
                 .credentials("unused", "unused").overrides(properties).build(BlobStoreContext.class);
-        S3ProxyServer server = new S3ProxyServer(context);
+        S3ProxyServer server = new S3ProxyServer(context, ignoreUnknownHeaders);
         server.startProxy(0);
         return server;
     }
@@ -47,6 +55,7 @@ final class S3ProxyServer implements AutoCloseable {
                 .blobStore(context.getBlobStore())
                 .endpoint(URI.create("http://127.0.0.1:" + requestedPort))
                 .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, ACCESS_KEY, SECRET_KEY)
+                .ignoreUnknownHeaders(ignoreUnknownHeaders)
                 .build();
         proxy.start();
         while (!AbstractLifeCycle.STARTED.equals(proxy.getState())) {
