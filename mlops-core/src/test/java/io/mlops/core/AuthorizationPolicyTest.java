@@ -186,9 +186,11 @@ class AuthorizationPolicyTest {
                 (m, f) -> m.artifacts().putDirectory("dir", f.file.getParent()));
         rule("ArtifactStore#open(String)", EVERYONE, (m, f) -> m.artifacts().open(f.modelKey).close());
         rule("ArtifactStore#getDirectory(String,Path)", EVERYONE,
-                (m, f) -> m.artifacts().getDirectory("models", Files.createTempDirectory(f.file.getParent(), "get")));
+                (m, f) -> m.artifacts().getDirectory("folders/saved", Files.createTempDirectory(f.file.getParent(), "get")));
         rule("ArtifactStore#stat(String)", EVERYONE, (m, f) -> m.artifacts().stat(f.modelKey));
         rule("ArtifactStore#list(String)", EVERYONE, (m, f) -> m.artifacts().list("models/"));
+        rule("ArtifactStore#downloadUrl(String,Duration)", EnumSet.of(DATA_SCIENTIST, ML_ENGINEER, VALIDATOR, ADMIN),
+                (m, f) -> m.artifacts().downloadUrl(f.modelKey, java.time.Duration.ofMinutes(5)));
         rule("ArtifactStore#delete(String)", EnumSet.of(ADMIN), (m, f) -> m.artifacts().delete("audit/first.json"));
         rule("ArtifactStore#close()", EVERYONE, (m, f) -> m.artifacts().close());
     }
@@ -323,6 +325,7 @@ class AuthorizationPolicyTest {
             admin.governance().grantRole(SubjectKind.USER, "carol", VIEWER);
             anchor = admin.governance().audit().anchor("audit/first.json");
             file = Files.writeString(folder.resolve("b.txt"), "b");
+            root.artifacts().putDirectory("folders/saved", folder);
         }
 
         /** Acting as a principal that holds exactly {@code role}. */

@@ -111,8 +111,6 @@ public final class S3ArtifactStore extends BaseArtifactStore {
     /** S3's largest part. */
     static final long MAX_PART_SIZE = 5L * 1024 * 1024 * 1024;
     private static final int MAX_PARTS = 10_000;
-    /** S3 refuses presigned URLs valid for longer. */
-    static final Duration MAX_URL_VALIDITY = Duration.ofDays(7);
     private static final String META = ArtifactKeys.RESERVED + "/meta/";
 
     private final S3Client s3;
@@ -461,23 +459,16 @@ public final class S3ArtifactStore extends BaseArtifactStore {
         }
     }
 
-    /**
-     * A URL from which anyone holding it can download the artifact's bytes until it expires,
-     * signed with this store's credentials (so it can never grant more than they do).
-     *
-     * @param validFor between one second and seven days (S3's limit)
-     * @throws NotFoundException if there is no such artifact
-     */
-    public URL presignedDownloadUrl(String key, Duration validFor) {
-        ArtifactKeys.validate(key);
-        Objects.requireNonNull(validFor, "validFor");
-        if (validFor.compareTo(Duration.ofSeconds(1)) < 0 || validFor.compareTo(MAX_URL_VALIDITY) > 0) {
-            throw new InvalidArgumentException("validity " + validFor + " of a download URL for '" + key
-                    + "' must be between PT1S and " + MAX_URL_VALIDITY + " (S3's limit)");
-        }
-        statValidated(key).orElseThrow(() -> new NotFoundException("artifact '" + key + "' does not exist in " + location));
-        return call("sign a download URL for", key, () -> presigner.presignGetObject(b -> b.signatureDuration(validFor)
+    /** Signed with this store's credentials, so a link can never grant more than they do. */
+    @Override
+    protected Optional<URI> signedDownloadUrl(String key, Duration validFor) {
+        URL url = call("sign a download link for", key, () -> presigner.presignGetObject(b -> b.signatureDuration(validFor)
                 .getObjectRequest(r -> r.bucket(bucket).key(withPrefix(key)))).url());
+        try {
+            return Optional.of(url.toURI());
+        } catch (java.net.URISyntaxException e) {
+            throw new IllegalStateException("the SDK signed a URL that is not a URI: " + e.getMessage(), e);
+        }
     }
 
     @Override

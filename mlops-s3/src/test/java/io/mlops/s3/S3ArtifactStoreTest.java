@@ -435,7 +435,7 @@ class S3ArtifactStoreTest {
         try (S3ArtifactStore store = store().build()) {
             byte[] bytes = "model card\n".getBytes(java.nio.charset.StandardCharsets.UTF_8);
             store.put("reports/card.md", new ByteArrayInputStream(bytes));
-            URI url = store.presignedDownloadUrl("reports/card.md", Duration.ofMinutes(5)).toURI();
+            URI url = store.downloadUrl("reports/card.md", Duration.ofMinutes(5)).orElseThrow();
 
             HttpResponse<byte[]> response = HttpClient.newHttpClient()
                     .send(HttpRequest.newBuilder(url).build(), HttpResponse.BodyHandlers.ofByteArray());
@@ -443,9 +443,14 @@ class S3ArtifactStoreTest {
             assertThat(response.body()).isEqualTo(bytes);
             assertThat(url.getQuery()).contains("X-Amz-Expires=300").doesNotContain(S3ProxyServer.SECRET_KEY);
 
-            assertThatThrownBy(() -> store.presignedDownloadUrl("reports/card.md", Duration.ofDays(8)))
+            URI shortLived = store.downloadUrl("reports/card.md", Duration.ofSeconds(1)).orElseThrow();
+            Thread.sleep(2_100);
+            assertThat(HttpClient.newHttpClient().send(HttpRequest.newBuilder(shortLived).build(),
+                    HttpResponse.BodyHandlers.discarding()).statusCode()).as("an expired link").isEqualTo(403);
+
+            assertThatThrownBy(() -> store.downloadUrl("reports/card.md", Duration.ofDays(8)))
                     .isInstanceOf(InvalidArgumentException.class).hasMessageContaining("PT192H");
-            assertThatThrownBy(() -> store.presignedDownloadUrl("reports/missing.md", Duration.ofMinutes(5)))
+            assertThatThrownBy(() -> store.downloadUrl("reports/missing.md", Duration.ofMinutes(5)))
                     .isInstanceOf(NotFoundException.class).hasMessageContaining("reports/missing.md");
         }
     }

@@ -222,6 +222,26 @@ public abstract class ArtifactStoreContract {
                 .isInstanceOf(AlreadyExistsException.class).hasMessageContaining("folders/f");
     }
 
+    @Test
+    void downloadUrl_whenTheStoreMakesOne_servesTheBytes_andBadRequestsAreRefused() throws Exception {
+        byte[] bytes = randomBytes(5000, 11);
+        store.put("shared/report.bin", new ByteArrayInputStream(bytes));
+
+        java.util.Optional<java.net.URI> url = store.downloadUrl("shared/report.bin", java.time.Duration.ofMinutes(10));
+        if (url.isPresent()) {
+            java.net.http.HttpResponse<byte[]> response = java.net.http.HttpClient.newHttpClient().send(
+                    java.net.http.HttpRequest.newBuilder(url.get()).build(), java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+            assertThat(response.statusCode()).isEqualTo(200);
+            assertThat(response.body()).isEqualTo(bytes);
+        }
+        assertThatThrownBy(() -> store.downloadUrl("shared/none.bin", java.time.Duration.ofMinutes(10)))
+                .isInstanceOf(NotFoundException.class).hasMessageContaining("shared/none.bin");
+        assertThatThrownBy(() -> store.downloadUrl("shared/report.bin", java.time.Duration.ofDays(30)))
+                .isInstanceOf(InvalidArgumentException.class).hasMessageContaining("PT720H");
+        assertThatThrownBy(() -> store.downloadUrl("shared/report.bin", java.time.Duration.ZERO))
+                .isInstanceOf(InvalidArgumentException.class).hasMessageContaining("PT0S");
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"", "/abs", "a//b", "a/../b", "./a", "a/.", "back\\slash", "ctl\u0001char", ".mlops/x", "trailing/"})
     void put_invalidKey_raisesInvalidArgumentNamingTheKey(String key) {

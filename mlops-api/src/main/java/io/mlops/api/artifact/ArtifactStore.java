@@ -1,7 +1,9 @@
 package io.mlops.api.artifact;
 
 import java.io.InputStream;
+import java.net.URI;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
@@ -67,6 +69,20 @@ public interface ArtifactStore extends AutoCloseable {
      * '/' for a folder), sorted by key. An empty prefix lists everything.
      */
     List<StoredObject> list(String keyPrefix);
+
+    /**
+     * A time-limited link from which anyone holding it can download the object without
+     * credentials, to share it outside the SDK; empty when the store cannot make one (the local
+     * and in-memory stores cannot). The bytes behind the link are not verified by the SDK.
+     *
+     * <pre>{@code
+     * store.downloadUrl("reports/model-card.md", Duration.ofHours(24)).ifPresent(url -> send(url));
+     * }</pre>
+     *
+     * @param validFor from one second to seven days
+     * @throws io.mlops.api.NotFoundException if there is no such key
+     */
+    Optional<URI> downloadUrl(String key, Duration validFor);
 
     /** Removes an object; returns whether it existed. */
     boolean delete(String key);

@@ -13,10 +13,12 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -60,6 +62,27 @@ public abstract class BaseArtifactStore implements ArtifactStore {
             return all; // a valid non-empty prefix cannot reach into the reserved area
         }
         return all.stream().filter(o -> !o.key().startsWith(ArtifactKeys.RESERVED + "/")).toList();
+    }
+
+    /** The longest validity of a download link (S3's limit for presigned URLs). */
+    public static final Duration MAX_LINK_VALIDITY = Duration.ofDays(7);
+
+    @Override
+    public final Optional<URI> downloadUrl(String key, Duration validFor) {
+        ArtifactKeys.validate(key);
+        if (validFor == null || validFor.compareTo(Duration.ofSeconds(1)) < 0 || validFor.compareTo(MAX_LINK_VALIDITY) > 0) {
+            throw new InvalidArgumentException("validity " + validFor + " of a download link for '" + key
+                    + "' must be between PT1S and " + MAX_LINK_VALIDITY);
+        }
+        if (statValidated(key).isEmpty()) {
+            throw new NotFoundException("artifact '" + key + "' does not exist in " + location());
+        }
+        return signedDownloadUrl(key, validFor);
+    }
+
+    /** A presigned link to an existing object; stores that cannot make one keep this default. */
+    protected Optional<URI> signedDownloadUrl(String key, Duration validFor) {
+        return Optional.empty();
     }
 
     @Override

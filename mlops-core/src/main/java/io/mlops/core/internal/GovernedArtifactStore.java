@@ -5,7 +5,9 @@ import io.mlops.api.artifact.StoredObject;
 import io.mlops.core.internal.governance.Guard;
 import io.mlops.core.internal.governance.Permission;
 import java.io.InputStream;
+import java.net.URI;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -77,6 +79,15 @@ final class GovernedArtifactStore implements ArtifactStore {
     public List<StoredObject> list(String keyPrefix) {
         guard.require(Permission.READ, "artifacts.list", keyPrefix);
         return store.list(keyPrefix);
+    }
+
+    @Override
+    public Optional<URI> downloadUrl(String key, Duration validFor) {
+        guard.require(Permission.SHARE_ARTIFACT, "artifacts.downloadUrl", key);
+        Optional<URI> url = store.downloadUrl(key, validFor);
+        // Who shared what, and for how long, is recorded; the link itself (a bearer credential) is not.
+        url.ifPresent(u -> guard.record("artifacts.downloadUrl", key, Map.of("after", Map.of("validFor", validFor.toString()))));
+        return url;
     }
 
     @Override

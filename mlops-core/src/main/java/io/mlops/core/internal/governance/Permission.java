@@ -44,7 +44,9 @@ public enum Permission {
     /** Grant and revoke stored roles. */
     MANAGE_ROLES(ADMIN),
     /** Delete artifacts. */
-    DELETE(ADMIN);
+    DELETE(ADMIN),
+    /** Hand out a time-limited download link, usable by anyone who holds it: not for viewers. */
+    SHARE_ARTIFACT(DATA_SCIENTIST, ML_ENGINEER, VALIDATOR, ADMIN);
 
     private final Set<Role> roles;
 
