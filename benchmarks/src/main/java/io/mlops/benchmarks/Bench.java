@@ -12,14 +12,16 @@ import java.util.Set;
  * no argument runs
  * all. {@code score} stands for every scoring benchmark: {@code score.single},
  * {@code score.batch256}, {@code score.vs_tribuo} (JMH), {@code score.concurrent64} and
- * {@code serve.swap}.
+ * {@code serve.swap}. {@code artifacts} stands for {@code artifacts.s3} and {@code artifacts.local}.
  */
 public final class Bench {
 
     static final List<String> SCORING = List.of(
             "score.single", "score.batch256", "score.vs_tribuo", "score.concurrent64", "serve.swap");
     private static final List<String> JMH = List.of("score.single", "score.batch256", "score.vs_tribuo");
-    private static final List<String> OTHERS = List.of("tracking.ingest", "tracking.search", "governance.overhead");
+    static final List<String> ARTIFACTS = List.of("artifacts.s3", "artifacts.local");
+    private static final List<String> OTHERS = List.of("tracking.ingest", "tracking.search", "governance.overhead",
+            "artifacts.s3", "artifacts.local");
 
     private Bench() {
     }
@@ -31,6 +33,8 @@ public final class Bench {
         for (String name : given) {
             if (name.equals("score")) {
                 wanted.addAll(SCORING);
+            } else if (name.equals("artifacts")) {
+                wanted.addAll(ARTIFACTS);
             } else if (OTHERS.contains(name) || SCORING.contains(name)) {
                 wanted.add(name);
             } else {
@@ -52,6 +56,8 @@ public final class Bench {
                     case "tracking.ingest" -> lines.addAll(TrackingIngestBenchmark.run());
                     case "tracking.search" -> lines.addAll(TrackingSearchBenchmark.run());
                     case "governance.overhead" -> lines.addAll(GovernanceBenchmark.run());
+                    case "artifacts.s3" -> lines.addAll(ArtifactsBenchmark.s3());
+                    case "artifacts.local" -> lines.addAll(ArtifactsBenchmark.local());
                     case "score.single", "score.batch256", "score.vs_tribuo" -> {
                         // One set of JMH rounds covers all three.
                         if (!jmhDone) {
