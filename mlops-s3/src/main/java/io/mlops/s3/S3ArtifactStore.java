@@ -371,6 +371,9 @@ public final class S3ArtifactStore extends BaseArtifactStore {
         PutObjectRequest.Builder request = PutObjectRequest.builder().bucket(bucket).key(withPrefix(objectKeyWithoutPrefix))
                 .contentLength((long) bytes.length).contentType("application/json");
         encrypt(request);
+        if (sendSha256) {
+            request.checksumSHA256(Base64.getEncoder().encodeToString(Digests.sha256().digest(bytes)));
+        }
         call(what, key, () -> s3.putObject(request.build(), RequestBody.fromBytes(bytes)));
     }
 

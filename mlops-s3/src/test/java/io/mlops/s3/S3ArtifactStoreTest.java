@@ -417,6 +417,21 @@ class S3ArtifactStoreTest {
     }
 
     @Test
+    void withTheSdksDefaultChecksums_aSinglePartUploadCarriesTheStoresSha256ForS3ToCheck() throws Exception {
+        SentHeaders sent = new SentHeaders();
+        byte[] bytes = "checked by S3 on arrival".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        try (S3ProxyServer lenient = S3ProxyServer.start(serverFiles.resolve("lenient-checksums"), true);
+                S3ArtifactStore store = lenientStore(lenient)
+                        .checksums(software.amazon.awssdk.core.checksums.RequestChecksumCalculation.WHEN_SUPPORTED)
+                        .clientOverrides(c -> c.addExecutionInterceptor(sent)).build()) {
+            StoredObject stored = store.put("sums/a.txt", new ByteArrayInputStream(bytes));
+            String expected = java.util.Base64.getEncoder().encodeToString(HexFormat.of().parseHex(stored.sha256()));
+            assertThat(sent.matching("PUT", "/mlops/sums/a.txt", null)).singleElement()
+                    .satisfies(r -> assertThat(r.firstMatchingHeader("x-amz-checksum-sha256")).contains(expected));
+        }
+    }
+
+    @Test
     void archiveStorageClasses_andBadSettings_areRefusedNamingTheValue() {
         assertThatThrownBy(() -> store().storageClass(StorageClass.GLACIER))
                 .isInstanceOf(InvalidArgumentException.class).hasMessageContaining("GLACIER");
