@@ -38,7 +38,7 @@ final class ResumingObjectStream extends InputStream {
     private boolean closed;
 
     ResumingObjectStream(S3Client s3, String bucket, String objectKey, String key,
-            ResponseInputStream<GetObjectResponse> first, int attempts) {
+            ResponseInputStream<GetObjectResponse> first, long length, int attempts) {
         this.s3 = s3;
         this.bucket = bucket;
         this.objectKey = objectKey;
@@ -46,8 +46,8 @@ final class ResumingObjectStream extends InputStream {
         this.attempts = attempts;
         this.current = first;
         this.eTag = first.response().eTag();
-        Long contentLength = first.response().contentLength();
-        this.length = contentLength == null ? -1 : contentLength;
+        // The recorded size, not the response's: a cut stream then never passes for the end.
+        this.length = length;
     }
 
     @Override
@@ -74,7 +74,7 @@ final class ResumingObjectStream extends InputStream {
                     failuresWithoutProgress = 0;
                     return n;
                 }
-                if (n < 0 && (length < 0 || position >= length)) {
+                if (n < 0 && position >= length) {
                     return -1;
                 }
                 failure = new IOException("connection ended at byte " + position + " of " + length);
@@ -100,7 +100,16 @@ final class ResumingObjectStream extends InputStream {
                     failure.getMessage());
             backoff();
             try {
-                current = s3.getObject(b -> b.bucket(bucket).key(objectKey).range("bytes=" + position + "-").ifMatch(eTag));
+                ResponseInputStream<GetObjectResponse> rest = s3.getObject(b -> b.bucket(bucket).key(objectKey)
+                        .range("bytes=" + position + "-").ifMatch(eTag));
+                String range = rest.response().contentRange();
+                if (range == null || !range.startsWith("bytes " + position + "-")) {
+                    // A server that ignored the Range would send the object from its start again.
+                    rest.abort();
+                    throw new IOException("the server answered the resumption of '" + key + "' at byte " + position
+                            + " with content range " + range + "; it does not support ranged reads");
+                }
+                current = rest;
                 return;
             } catch (S3Exception e) {
                 if (e.statusCode() == 412 || e.statusCode() == 404) {
@@ -143,7 +152,7 @@ final class ResumingObjectStream extends InputStream {
             return;
         }
         closed = true;
-        if (length >= 0 && position < length) {
+        if (position < length) {
             current.abort(); // reading the unread rest only to reuse the connection would cost more
         }
         current.close();

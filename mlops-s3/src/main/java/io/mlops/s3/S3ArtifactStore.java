@@ -32,6 +32,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -179,6 +180,9 @@ public final class S3ArtifactStore extends BaseArtifactStore {
 
     @Override
     protected StoredObject putValidated(String key, InputStream content) {
+        if (partUploads.isShutdown()) {
+            throw closed(key, null);
+        }
         synchronized (keyLocks.computeIfAbsent(key, k -> new Object())) {
             settleOwedAborts();
             Optional<StoredObject> existing = statValidated(key);
@@ -188,7 +192,17 @@ public final class S3ArtifactStore extends BaseArtifactStore {
             }
             Uploaded uploaded = upload(key, content);
             StoredObject stored = new StoredObject(key, uploaded.sha256, uploaded.size, clock.millis());
-            putSmall(recordKey(key), ArtifactRecords.toJson(stored), "record the digest of", key);
+            try {
+                putSmall(recordKey(key), ArtifactRecords.toJson(stored), "record the digest of", key);
+            } catch (RuntimeException e) {
+                // Without its record the object is invisible; removing its bytes is only tidiness.
+                try {
+                    s3.deleteObject(b -> b.bucket(bucket).key(withPrefix(key)));
+                } catch (SdkException cleanup) {
+                    e.addSuppressed(cleanup);
+                }
+                throw e;
+            }
             return stored;
         }
     }
@@ -225,13 +239,14 @@ public final class S3ArtifactStore extends BaseArtifactStore {
         encrypt(create);
         storageClass.ifPresent(create::storageClass);
         String uploadId = call("start the upload of", key, () -> s3.createMultipartUpload(create.build())).uploadId();
-        Semaphore inFlight = new Semaphore(partsInFlight);
+        PartsInFlight inFlight = new PartsInFlight(partsInFlight);
         List<Future<CompletedPart>> parts = new ArrayList<>();
         boolean completed = false;
         try {
             long size = first.length;
             parts.add(submitPart(key, objectKey, uploadId, 1, first, first.length, inFlight));
             while (true) {
+                inFlight.throwIfFailed(); // a broken upload stops reading the source at once
                 byte[] part = readFully(content, partSize, key);
                 if (part.length == 0) {
                     break;
@@ -258,19 +273,80 @@ public final class S3ArtifactStore extends BaseArtifactStore {
         } finally {
             if (!completed) {
                 parts.forEach(p -> p.cancel(true));
+                // A part still being sent when the abort lands may be kept by S3: wait for them first.
+                inFlight.awaitIdle();
+                // An interrupted caller must still get its upload aborted: the SDK refuses to start
+                // a request on an interrupted thread.
+                boolean interrupted = Thread.interrupted();
                 abort(uploadId, objectKey);
+                if (interrupted) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }
+    }
+
+    /** Bounds the parts of one upload in flight and remembers the first that failed. */
+    private static final class PartsInFlight {
+        private final Semaphore permits;
+        private final int size;
+        private final java.util.concurrent.atomic.AtomicReference<RuntimeException> failure =
+                new java.util.concurrent.atomic.AtomicReference<>();
+
+        PartsInFlight(int size) {
+            this.size = size;
+            this.permits = new Semaphore(size);
+        }
+
+        void acquire(String key) {
+            try {
+                permits.acquire();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new MlopsException("interrupted while uploading artifact '" + key + "'", e);
+            }
+            try {
+                throwIfFailed();
+            } catch (RuntimeException e) {
+                permits.release();
+                throw e;
+            }
+        }
+
+        void release() {
+            permits.release();
+        }
+
+        void failed(RuntimeException e) {
+            failure.compareAndSet(null, e);
+        }
+
+        void throwIfFailed() {
+            RuntimeException e = failure.get();
+            if (e != null) {
+                throw e;
+            }
+        }
+
+        void awaitIdle() {
+            boolean interrupted = Thread.interrupted();
+            try {
+                if (permits.tryAcquire(size, 60, java.util.concurrent.TimeUnit.SECONDS)) {
+                    permits.release(size);
+                }
+            } catch (InterruptedException e) {
+                interrupted = true;
+            } finally {
+                if (interrupted) {
+                    Thread.currentThread().interrupt();
+                }
             }
         }
     }
 
     private Future<CompletedPart> submitPart(String key, String objectKey, String uploadId, int number, byte[] bytes,
-            int length, Semaphore inFlight) {
-        try {
-            inFlight.acquire();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new MlopsException("interrupted while uploading artifact '" + key + "'", e);
-        }
+            int length, PartsInFlight inFlight) {
+        inFlight.acquire(key);
         try {
             return partUploads.submit(() -> {
                 try {
@@ -281,10 +357,16 @@ public final class S3ArtifactStore extends BaseArtifactStore {
                             length, "application/octet-stream");
                     String eTag = call("upload part " + number + " of", key, () -> s3.uploadPart(request, body)).eTag();
                     return CompletedPart.builder().partNumber(number).eTag(eTag).build();
+                } catch (RuntimeException e) {
+                    inFlight.failed(e);
+                    throw e;
                 } finally {
                     inFlight.release();
                 }
             });
+        } catch (RejectedExecutionException e) {
+            inFlight.release();
+            throw closed(key, e);
         } catch (RuntimeException e) {
             inFlight.release();
             throw e;
@@ -415,7 +497,7 @@ public final class S3ArtifactStore extends BaseArtifactStore {
         } catch (SdkException e) {
             throw S3Failures.map(e, "open", key, location);
         }
-        return new VerifyingInputStream(new ResumingObjectStream(s3, bucket, objectKey, key, first, readAttempts),
+        return new VerifyingInputStream(new ResumingObjectStream(s3, bucket, objectKey, key, first, object.size(), readAttempts),
                 key, object.sha256(), object.size());
     }
 
@@ -470,7 +552,9 @@ public final class S3ArtifactStore extends BaseArtifactStore {
         try {
             return Optional.of(url.toURI());
         } catch (java.net.URISyntaxException e) {
-            throw new IllegalStateException("the SDK signed a URL that is not a URI: " + e.getMessage(), e);
+            // The message would quote the signed URL, a bearer credential: keep only the reason.
+            throw new IllegalStateException("the SDK signed a download link for '" + key + "' that is not a valid URI: "
+                    + e.getReason());
         }
     }
 
@@ -517,6 +601,10 @@ public final class S3ArtifactStore extends BaseArtifactStore {
         } catch (IOException e) {
             throw sourceFailed(key, e);
         }
+    }
+
+    private MlopsException closed(String key, Exception cause) {
+        return new MlopsException("cannot store '" + key + "' in " + location + ": the store is closed", cause);
     }
 
     private static MlopsException sourceFailed(String key, IOException e) {
@@ -681,7 +769,9 @@ public final class S3ArtifactStore extends BaseArtifactStore {
 
         /**
          * A client configured by the application, used as it is and not closed by the store; the
-         * connection settings of this builder then do not apply.
+         * connection settings of this builder then do not apply to it. Download links are still
+         * signed from this builder's region, endpoint, path style and credentials, and the
+         * sha256 header follows {@link #checksums}: set them to match the client.
          */
         public Builder client(S3Client client) {
             this.client = Objects.requireNonNull(client, "client");

@@ -47,17 +47,20 @@ public final class S3ArtifactStoreProvider implements ArtifactStoreProvider {
     public ArtifactStore open(String uri, Map<String, String> options) {
         URI parsed;
         try {
-            parsed = URI.create(uri);
-        } catch (IllegalArgumentException e) {
-            throw new InvalidArgumentException("artifact URI '" + uri + "' is not valid; expected s3://bucket[/prefix]", e);
+            parsed = new URI(uri);
+        } catch (java.net.URISyntaxException e) {
+            // Neither the URI nor the parser's message (which quotes it) is repeated: it may hold a secret.
+            throw new InvalidArgumentException("artifact URI '" + S3Names.redact(uri) + "' is not valid (" + e.getReason()
+                    + " at index " + e.getIndex() + "); expected s3://bucket[/prefix]");
         }
-        if (parsed.getUserInfo() != null) {
-            throw new InvalidArgumentException("artifact URI for bucket '" + parsed.getHost() + "' carries credentials;"
+        if (parsed.getRawUserInfo() != null || parsed.getRawAuthority() != null && parsed.getRawAuthority().contains("@")) {
+            throw new InvalidArgumentException("artifact URI '" + S3Names.redact(uri) + "' carries credentials;"
                     + " give them through the AWS credentials chain or a profile, never in the URI");
         }
         String bucket = parsed.getHost();
         if (bucket == null) {
-            throw new InvalidArgumentException("artifact URI '" + uri + "' names no bucket; expected s3://bucket[/prefix]");
+            throw new InvalidArgumentException("artifact URI '" + S3Names.redact(uri) + "' names no valid bucket;"
+                    + " expected s3://bucket[/prefix] with a bucket of lowercase letters, digits, dots and hyphens");
         }
         String path = parsed.getPath() == null ? "" : parsed.getPath();
         String prefix = path.startsWith("/") ? path.substring(1) : path;

@@ -42,6 +42,14 @@ final class S3Failures {
             }
             return new MlopsException(action + ": S3 answered " + describeService(status, code), e);
         }
+        if (e instanceof software.amazon.awssdk.core.exception.AbortedException) {
+            return new MlopsException(action + ": interrupted", e);
+        }
+        if (e instanceof SdkClientException && String.valueOf(e.getMessage()).startsWith("Unable to load credentials")) {
+            // A configuration error, not an outage: retrying would not help.
+            return new MlopsException(action + ": no AWS credentials were found (environment, aws.accessKeyId system"
+                    + " properties, profile, container or instance role); configure one or give a credentials provider", e);
+        }
         if (e instanceof SdkClientException) {
             return new StoreUnavailableException(action + ": the S3 endpoint could not be reached or stopped answering ("
                     + rootCause(e) + ")", e);

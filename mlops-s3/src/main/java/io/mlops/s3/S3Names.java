@@ -44,10 +44,19 @@ final class S3Names {
     static URI endpoint(URI endpoint) {
         Objects.requireNonNull(endpoint, "endpoint");
         String scheme = endpoint.getScheme();
+        if (endpoint.getRawUserInfo() != null) {
+            throw new InvalidArgumentException("endpoint for host '" + endpoint.getHost() + "' carries credentials; give them"
+                    + " through the AWS credentials chain or a credentials provider, never in the endpoint");
+        }
         if (scheme == null || !(scheme.equals("http") || scheme.equals("https")) || endpoint.getHost() == null) {
-            throw new InvalidArgumentException("endpoint '" + endpoint + "' is not valid: use http(s)://host[:port]");
+            throw new InvalidArgumentException("endpoint '" + redact(endpoint.toString()) + "' is not valid: use http(s)://host[:port]");
         }
         return endpoint;
+    }
+
+    /** The URI with anything between the scheme and an '@' removed: it may be user:secret. */
+    static String redact(String uri) {
+        return uri.replaceFirst("^([A-Za-z][A-Za-z0-9+.-]*://)[^/@]*@", "$1…@");
     }
 
     static long size(String name, long bytes, long min, long max) {

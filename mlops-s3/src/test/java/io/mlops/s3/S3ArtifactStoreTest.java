@@ -84,7 +84,7 @@ class S3ArtifactStoreTest {
         private final long length;
         private final Random random;
         private final MessageDigest digest = sha256();
-        private long produced;
+        long produced;
         private final Runnable atHalf;
         private boolean halfReached;
 
@@ -174,6 +174,33 @@ class S3ArtifactStoreTest {
             assertThat(store.stat("runs/r1/data.bin")).isEmpty();
             assertThat(rawKeys("mlops/")).isEmpty();
             assertThat(store.incompleteUploads()).isEmpty();
+        }
+    }
+
+    /** Fails every part upload at once, as a bucket policy denying the multipart calls would. */
+    static final class FailingParts implements ExecutionInterceptor {
+        @Override
+        public SdkHttpResponse modifyHttpResponse(Context.ModifyHttpResponse context, ExecutionAttributes attributes) {
+            if (context.httpRequest().rawQueryParameters().containsKey("partNumber")) {
+                return context.httpResponse().toBuilder().statusCode(403).build();
+            }
+            return context.httpResponse();
+        }
+    }
+
+    @Test
+    void aFailingPart_stopsTheUploadAtOnce_withoutReadingTheRestOfTheSource() {
+        try (S3ArtifactStore store = store().maxAttempts(1).clientOverrides(c -> c.addExecutionInterceptor(new FailingParts()))
+                .build()) {
+            GeneratedContent huge = new GeneratedContent(64L * 1024 * MIB, 8, () -> { });
+
+            assertThatThrownBy(() -> store.put("models/huge.bin", huge))
+                    .isInstanceOf(MlopsException.class)
+                    .hasMessageContaining("upload part")
+                    .hasMessageContaining("models/huge.bin");
+            assertThat(huge.produced).as("bytes read from a 64 GiB source").isLessThan(64L * MIB);
+            assertThat(store.incompleteUploads()).isEmpty();
+            assertThat(store.stat("models/huge.bin")).isEmpty();
         }
     }
 
@@ -495,6 +522,12 @@ class S3ArtifactStoreTest {
         assertThatThrownBy(() -> provider.open("s3://key:secret@" + bucket + "/p", Map.of()))
                 .isInstanceOf(InvalidArgumentException.class)
                 .hasMessageContaining("carries credentials").satisfies(e -> assertThat(e.getMessage()).doesNotContain("secret@"));
+        assertThatThrownBy(() -> provider.open("s3://AKIAEXAMPLE:top-secret-value@not_a_bucket/p", Map.of()))
+                .isInstanceOf(InvalidArgumentException.class)
+                .satisfies(e -> assertThat(chainText(e)).doesNotContain("top-secret-value"));
+        assertThatThrownBy(() -> provider.open("s3://k:top-secret-value@" + bucket + "/p", Map.of("endpoint", "http://u:pw@h:1")))
+                .isInstanceOf(InvalidArgumentException.class)
+                .satisfies(e -> assertThat(chainText(e)).doesNotContain("top-secret-value"));
         assertThatThrownBy(() -> provider.open("s3://" + bucket, Map.of("partSize", "lots")))
                 .isInstanceOf(InvalidArgumentException.class).hasMessageContaining("partSize='lots'");
     }

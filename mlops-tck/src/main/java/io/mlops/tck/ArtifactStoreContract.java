@@ -199,11 +199,17 @@ public abstract class ArtifactStoreContract {
 
         store.delete("models/m1/model.onnx");
         Path broken = temp.resolve("restored-broken");
+        Files.createDirectories(broken.resolve("assets"));
+        Files.writeString(broken.resolve("assets/vocab.txt"), "what was there before");
         assertThatThrownBy(() -> store.getDirectory("models/m1", broken))
                 .isInstanceOf(IntegrityException.class)
                 .hasMessageContaining("models/m1/model.onnx")
                 .hasMessageContaining("incomplete");
-        assertThat(broken.resolve("assets/vocab.txt")).doesNotExist();
+        assertThat(broken.resolve("assets/vocab.txt")).as("a failed read leaves the target as it was")
+                .hasContent("what was there before");
+        try (var left = Files.list(broken)) {
+            assertThat(left).extracting(p -> p.getFileName().toString()).containsExactly("assets");
+        }
     }
 
     @Test

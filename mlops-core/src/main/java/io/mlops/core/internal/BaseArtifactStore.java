@@ -58,9 +58,7 @@ public abstract class BaseArtifactStore implements ArtifactStore {
     public final List<StoredObject> list(String keyPrefix) {
         ArtifactKeys.validatePrefix(keyPrefix);
         List<StoredObject> all = listValidated(keyPrefix);
-        if (!keyPrefix.isEmpty()) {
-            return all; // a valid non-empty prefix cannot reach into the reserved area
-        }
+        // A prefix such as ".m" is valid and is a string prefix of the reserved area.
         return all.stream().filter(o -> !o.key().startsWith(ArtifactKeys.RESERVED + "/")).toList();
     }
 
@@ -141,32 +139,46 @@ public abstract class BaseArtifactStore implements ArtifactStore {
         return List.copyOf(stored);
     }
 
+    /**
+     * Downloads into a staging folder inside {@code target} and moves the files into place only
+     * once every one has arrived and matched the manifest, so a failure leaves {@code target} as
+     * it was. Files in {@code target} that are not part of the folder are left alone.
+     */
     @Override
     public List<StoredObject> getDirectory(String keyPrefix, Path target) {
         ArtifactKeys.validate(keyPrefix);
         List<StoredObject> files = manifest(keyPrefix);
         Path root = target.toAbsolutePath().normalize();
-        List<Path> written = new ArrayList<>();
+        Path staging;
         try {
+            Files.createDirectories(root);
+            staging = Files.createTempDirectory(root, ".partial-");
+        } catch (IOException e) {
+            throw new MlopsException("cannot create folder '" + root + "' to read folder '" + keyPrefix + "' into: " + e, e);
+        }
+        try {
+            List<String> relatives = new ArrayList<>();
             for (StoredObject expected : files) {
-                Path file = root.resolve(expected.key().substring(keyPrefix.length() + 1)).normalize();
-                if (!file.startsWith(root)) {
+                String relative = expected.key().substring(keyPrefix.length() + 1);
+                if (!root.resolve(relative).normalize().startsWith(root)) {
                     throw new IntegrityException("artifact '" + expected.key() + "' would be written outside '" + root + "'");
                 }
-                StoredObject actual = statValidated(expected.key()).orElseThrow(() -> new IntegrityException("folder '"
-                        + keyPrefix + "' is incomplete: its manifest lists '" + expected.key() + "' (sha256 "
-                        + expected.sha256() + "), which is no longer stored"));
-                if (!actual.sha256().equals(expected.sha256()) || actual.size() != expected.size()) {
-                    throw new IntegrityException("folder '" + keyPrefix + "' changed: '" + expected.key() + "' has sha256 "
-                            + actual.sha256() + " where its manifest records " + expected.sha256());
+                if (statValidated(expected.key()).isEmpty()) {
+                    throw new IntegrityException("folder '" + keyPrefix + "' is incomplete: its manifest lists '"
+                            + expected.key() + "' (sha256 " + expected.sha256() + "), which is no longer stored");
                 }
-                copyVerified(expected.key(), file);
-                written.add(file);
+                copyVerified(keyPrefix, expected, staging.resolve(relative));
+                relatives.add(relative);
             }
-        } catch (RuntimeException e) {
-            // A folder comes back whole or not at all.
-            written.forEach(DurableFiles::deleteQuietly);
-            throw e;
+            for (String relative : relatives) {
+                Path file = root.resolve(relative);
+                Files.createDirectories(file.getParent());
+                Files.move(staging.resolve(relative), file, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } catch (IOException e) {
+            throw new MlopsException("cannot write folder '" + keyPrefix + "' into '" + root + "': " + e, e);
+        } finally {
+            deleteTree(staging);
         }
         return files;
     }
@@ -182,19 +194,27 @@ public abstract class BaseArtifactStore implements ArtifactStore {
         }
     }
 
-    private void copyVerified(String key, Path file) {
-        try {
-            Files.createDirectories(file.getParent());
-            Path partial = Files.createTempFile(file.getParent(), ".partial-", ".tmp");
-            try (InputStream in = openValidated(key); OutputStream out = Files.newOutputStream(partial)) {
-                in.transferTo(out);
-            } catch (RuntimeException | IOException e) {
-                Files.deleteIfExists(partial);
-                throw e;
-            }
-            Files.move(partial, file, StandardCopyOption.REPLACE_EXISTING);
+    /** Copies one file of a folder, checked against the digest the folder's manifest recorded. */
+    private void copyVerified(String keyPrefix, StoredObject expected, Path file) throws IOException {
+        Files.createDirectories(file.getParent());
+        try (InputStream in = new VerifyingInputStream(openValidated(expected.key()), expected.key(), expected.sha256(),
+                expected.size()); OutputStream out = Files.newOutputStream(file)) {
+            in.transferTo(out);
+        } catch (IntegrityException e) {
+            throw new IntegrityException("folder '" + keyPrefix + "' changed: " + e.getMessage(), e);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write '" + file + "' from artifact '" + key + "'", e);
+            if (e.getCause() instanceof IntegrityException integrity) {
+                throw integrity;
+            }
+            throw unavailable("read", expected.key(), e);
+        }
+    }
+
+    private static void deleteTree(Path dir) {
+        try (Stream<Path> walk = Files.walk(dir)) {
+            walk.sorted(java.util.Comparator.reverseOrder()).forEach(DurableFiles::deleteQuietly);
+        } catch (IOException | UncheckedIOException e) {
+            // leftovers of a staging folder are hidden (dot-named) and harmless
         }
     }
 
