@@ -33,7 +33,11 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
@@ -272,8 +276,9 @@ public final class S3ArtifactStore extends BaseArtifactStore {
             return new Uploaded(Digests.hex(digest), size);
         } finally {
             if (!completed) {
-                parts.forEach(p -> p.cancel(true));
-                // A part still being sent when the abort lands may be kept by S3: wait for them first.
+                // Parts still being sent are let finish, not interrupted: a part the server is still
+                // receiving when the abort lands may be stored after it (S3 documents this), and an
+                // interrupted client does not stop the server. At most partsInFlight are left.
                 inFlight.awaitIdle();
                 // An interrupted caller must still get its upload aborted: the SDK refuses to start
                 // a request on an interrupted thread.
@@ -290,8 +295,8 @@ public final class S3ArtifactStore extends BaseArtifactStore {
     private static final class PartsInFlight {
         private final Semaphore permits;
         private final int size;
-        private final java.util.concurrent.atomic.AtomicReference<RuntimeException> failure =
-                new java.util.concurrent.atomic.AtomicReference<>();
+        private final AtomicReference<RuntimeException> failure =
+                new AtomicReference<>();
 
         PartsInFlight(int size) {
             this.size = size;
@@ -331,7 +336,7 @@ public final class S3ArtifactStore extends BaseArtifactStore {
         void awaitIdle() {
             boolean interrupted = Thread.interrupted();
             try {
-                if (permits.tryAcquire(size, 60, java.util.concurrent.TimeUnit.SECONDS)) {
+                if (permits.tryAcquire(size, 60, TimeUnit.SECONDS)) {
                     permits.release(size);
                 }
             } catch (InterruptedException e) {
@@ -460,23 +465,21 @@ public final class S3ArtifactStore extends BaseArtifactStore {
     }
 
     private void encrypt(PutObjectRequest.Builder request) {
-        switch (encryption.kind()) {
-            case NONE -> { }
-            case S3_MANAGED -> request.serverSideEncryption(ServerSideEncryption.AES256);
-            case KMS -> {
-                request.serverSideEncryption(ServerSideEncryption.AWS_KMS);
-                encryption.kmsKeyId().ifPresent(request::ssekmsKeyId);
-            }
-        }
+        encrypt(request::serverSideEncryption, request::ssekmsKeyId);
     }
 
     private void encrypt(CreateMultipartUploadRequest.Builder request) {
+        encrypt(request::serverSideEncryption, request::ssekmsKeyId);
+    }
+
+    /** The same headers on every kind of write; the SDK's request builders share no interface for them. */
+    private void encrypt(Consumer<ServerSideEncryption> algorithm, Consumer<String> kmsKeyId) {
         switch (encryption.kind()) {
             case NONE -> { }
-            case S3_MANAGED -> request.serverSideEncryption(ServerSideEncryption.AES256);
+            case S3_MANAGED -> algorithm.accept(ServerSideEncryption.AES256);
             case KMS -> {
-                request.serverSideEncryption(ServerSideEncryption.AWS_KMS);
-                encryption.kmsKeyId().ifPresent(request::ssekmsKeyId);
+                algorithm.accept(ServerSideEncryption.AWS_KMS);
+                encryption.kmsKeyId().ifPresent(kmsKeyId);
             }
         }
     }
@@ -587,7 +590,7 @@ public final class S3ArtifactStore extends BaseArtifactStore {
         return META + key;
     }
 
-    private <T> T call(String what, String key, java.util.function.Supplier<T> call) {
+    private <T> T call(String what, String key, Supplier<T> call) {
         try {
             return call.get();
         } catch (SdkException e) {
@@ -647,7 +650,7 @@ public final class S3ArtifactStore extends BaseArtifactStore {
         private Duration connectTimeout = Duration.ofSeconds(5);
         private Clock clock = Clock.systemUTC();
         private S3Client client;
-        private java.util.function.Consumer<ClientOverrideConfiguration.Builder> clientOverrides = b -> { };
+        private Consumer<ClientOverrideConfiguration.Builder> clientOverrides = b -> { };
 
         private Builder(String bucket) {
             this.bucket = S3Names.bucket(bucket);
@@ -762,7 +765,7 @@ public final class S3ArtifactStore extends BaseArtifactStore {
          * Further settings of the SDK client, applied after the store's own (retries): metric
          * publishers, execution interceptors for tracing, timeouts.
          */
-        public Builder clientOverrides(java.util.function.Consumer<ClientOverrideConfiguration.Builder> overrides) {
+        public Builder clientOverrides(Consumer<ClientOverrideConfiguration.Builder> overrides) {
             this.clientOverrides = Objects.requireNonNull(overrides, "overrides");
             return this;
         }
