@@ -6,7 +6,6 @@ import io.mlops.stores.LocalArtifactStore;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -95,7 +94,7 @@ final class ArtifactsBenchmark {
         } finally {
             proxy.stop();
             context.close();
-            deleteTree(dir);
+            ScoringFixtures.delete(dir);
         }
     }
 
@@ -123,7 +122,7 @@ final class ArtifactsBenchmark {
             };
             return measure("artifacts.local", dir, sdkSide(store), plain);
         } finally {
-            deleteTree(dir);
+            ScoringFixtures.delete(dir);
         }
     }
 
@@ -223,20 +222,6 @@ final class ArtifactsBenchmark {
                 random.nextBytes(chunk);
                 out.write(chunk, 0, (int) Math.min(chunk.length, size - written));
             }
-        }
-    }
-
-    private static void deleteTree(Path dir) {
-        try (var walk = Files.walk(dir)) {
-            walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> {
-                try {
-                    Files.deleteIfExists(p);
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            });
-        } catch (IOException | UncheckedIOException e) {
-            System.err.println("could not delete " + dir + ": " + e.getMessage());
         }
     }
 }

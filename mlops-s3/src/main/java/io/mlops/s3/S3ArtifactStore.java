@@ -197,7 +197,9 @@ public final class S3ArtifactStore extends BaseArtifactStore {
             Uploaded uploaded = upload(key, content);
             StoredObject stored = new StoredObject(key, uploaded.sha256, uploaded.size, clock.millis());
             try {
-                putSmall(recordKey(key), ArtifactRecords.toJson(stored), "record the digest of", key);
+                byte[] record = ArtifactRecords.toJson(stored);
+                putObject(withPrefix(recordKey(key)), record, () -> Digests.sha256().digest(record), false,
+                        "record the digest of", key);
             } catch (RuntimeException e) {
                 // Without its record the object is invisible; removing its bytes is only tidiness.
                 try {
@@ -226,15 +228,32 @@ public final class S3ArtifactStore extends BaseArtifactStore {
     }
 
     private void putData(String key, byte[] bytes, MessageDigest digest) {
-        PutObjectRequest.Builder request = PutObjectRequest.builder()
-                .bucket(bucket).key(withPrefix(key)).contentLength((long) bytes.length);
+        putObject(withPrefix(key), bytes, () -> cloneOf(digest).digest(), true, "store", key);
+    }
+
+    /**
+     * One PUT of bytes in memory, encrypted as configured and, when the SDK's checksums are on,
+     * with their sha256 for S3 to check on arrival. Artifact bytes get the storage class;
+     * records stay STANDARD so they can always be read.
+     */
+    private void putObject(String objectKey, byte[] bytes, Supplier<byte[]> sha256, boolean artifactBytes, String what,
+            String key) {
+        PutObjectRequest.Builder request = PutObjectRequest.builder().bucket(bucket).key(objectKey)
+                .contentLength((long) bytes.length);
         encrypt(request);
-        storageClass.ifPresent(request::storageClass);
-        if (sendSha256) {
-            // S3 checks the bytes it received against the digest the store records.
-            request.checksumSHA256(Base64.getEncoder().encodeToString(((MessageDigest) cloneOf(digest)).digest()));
+        if (artifactBytes) {
+            storageClass.ifPresent(request::storageClass);
         }
-        call("store", key, () -> s3.putObject(request.build(), RequestBody.fromBytes(bytes)));
+        if (sendSha256) {
+            request.checksumSHA256(Base64.getEncoder().encodeToString(sha256.get()));
+        }
+        call(what, key, () -> s3.putObject(request.build(),
+                body(bytes, bytes.length, artifactBytes ? "application/octet-stream" : "application/json")));
+    }
+
+    /** A body read again from the array on a retry, without copying it. */
+    private static RequestBody body(byte[] bytes, int length, String contentType) {
+        return RequestBody.fromContentProvider(() -> new ByteArrayInputStream(bytes, 0, length), length, contentType);
     }
 
     private Uploaded multipart(String key, byte[] first, InputStream content, MessageDigest digest) {
@@ -357,10 +376,8 @@ public final class S3ArtifactStore extends BaseArtifactStore {
                 try {
                     UploadPartRequest request = UploadPartRequest.builder().bucket(bucket).key(objectKey)
                             .uploadId(uploadId).partNumber(number).contentLength((long) length).build();
-                    // The body is read again from the array on a retry, without copying it.
-                    RequestBody body = RequestBody.fromContentProvider(() -> new ByteArrayInputStream(bytes, 0, length),
-                            length, "application/octet-stream");
-                    String eTag = call("upload part " + number + " of", key, () -> s3.uploadPart(request, body)).eTag();
+                    String eTag = call("upload part " + number + " of", key,
+                            () -> s3.uploadPart(request, body(bytes, length, "application/octet-stream"))).eTag();
                     return CompletedPart.builder().partNumber(number).eTag(eTag).build();
                 } catch (RuntimeException e) {
                     inFlight.failed(e);
@@ -452,16 +469,6 @@ public final class S3ArtifactStore extends BaseArtifactStore {
             throw sourceFailed(key, e);
         }
         return new Uploaded(Digests.hex(digest), size);
-    }
-
-    private void putSmall(String objectKeyWithoutPrefix, byte[] bytes, String what, String key) {
-        PutObjectRequest.Builder request = PutObjectRequest.builder().bucket(bucket).key(withPrefix(objectKeyWithoutPrefix))
-                .contentLength((long) bytes.length).contentType("application/json");
-        encrypt(request);
-        if (sendSha256) {
-            request.checksumSHA256(Base64.getEncoder().encodeToString(Digests.sha256().digest(bytes)));
-        }
-        call(what, key, () -> s3.putObject(request.build(), RequestBody.fromBytes(bytes)));
     }
 
     private void encrypt(PutObjectRequest.Builder request) {
@@ -614,9 +621,9 @@ public final class S3ArtifactStore extends BaseArtifactStore {
         return new MlopsException("cannot read the content to store as '" + key + "': " + e.getMessage(), e);
     }
 
-    private static Object cloneOf(MessageDigest digest) {
+    private static MessageDigest cloneOf(MessageDigest digest) {
         try {
-            return digest.clone();
+            return (MessageDigest) digest.clone();
         } catch (CloneNotSupportedException e) {
             throw new IllegalStateException("SHA-256 digest cannot be cloned", e);
         }

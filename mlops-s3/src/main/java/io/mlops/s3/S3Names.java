@@ -1,6 +1,7 @@
 package io.mlops.s3;
 
 import io.mlops.api.InvalidArgumentException;
+import io.mlops.core.internal.ArtifactKeys;
 import java.net.URI;
 import java.util.Objects;
 import java.util.regex.Pattern;
@@ -23,22 +24,18 @@ final class S3Names {
         return bucket;
     }
 
+    /** A store's prefix inside its bucket: empty, or '/'-separated names under the same rules as artifact keys. */
     static String prefix(String prefix) {
         Objects.requireNonNull(prefix, "prefix");
         if (prefix.isEmpty()) {
             return prefix;
         }
-        if (prefix.startsWith("/") || prefix.endsWith("/") || prefix.contains("//") || prefix.contains("\\")
-                || prefix.chars().anyMatch(Character::isISOControl) || prefix.length() > 512) {
-            throw new InvalidArgumentException("key prefix '" + prefix + "' is not valid: use '/'-separated segments with no"
-                    + " leading, trailing or doubled '/', no backslash or control characters, at most 512 characters");
+        try {
+            return ArtifactKeys.validate(prefix);
+        } catch (InvalidArgumentException e) {
+            throw new InvalidArgumentException("key prefix '" + prefix + "' of the store is not valid, as a key would not be: "
+                    + e.getMessage(), e);
         }
-        for (String segment : prefix.split("/")) {
-            if (segment.equals(".") || segment.equals("..")) {
-                throw new InvalidArgumentException("key prefix '" + prefix + "' must not contain '.' or '..' segments");
-            }
-        }
-        return prefix;
     }
 
     static URI endpoint(URI endpoint) {

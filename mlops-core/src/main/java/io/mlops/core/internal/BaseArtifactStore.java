@@ -12,7 +12,6 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -178,7 +177,7 @@ public abstract class BaseArtifactStore implements ArtifactStore {
         } catch (IOException e) {
             throw new MlopsException("cannot write folder '" + keyPrefix + "' into '" + root + "': " + e, e);
         } finally {
-            deleteTree(staging);
+            DurableFiles.deleteTreeQuietly(staging); // dot-named, so leftovers are harmless
         }
         return files;
     }
@@ -207,14 +206,6 @@ public abstract class BaseArtifactStore implements ArtifactStore {
                 throw integrity;
             }
             throw unavailable("read", expected.key(), e);
-        }
-    }
-
-    private static void deleteTree(Path dir) {
-        try (Stream<Path> walk = Files.walk(dir)) {
-            walk.sorted(java.util.Comparator.reverseOrder()).forEach(DurableFiles::deleteQuietly);
-        } catch (IOException | UncheckedIOException e) {
-            // leftovers of a staging folder are hidden (dot-named) and harmless
         }
     }
 

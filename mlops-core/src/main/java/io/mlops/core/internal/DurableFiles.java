@@ -2,6 +2,7 @@ package io.mlops.core.internal;
 
 import io.mlops.api.MlopsException;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
@@ -9,6 +10,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.Comparator;
+import java.util.stream.Stream;
 
 /**
  * The write-to-temporary, sync, rename-into-place steps that keep a reader from ever seeing a
@@ -59,6 +62,15 @@ public final class DurableFiles {
             } catch (IOException ignored) {
                 // a leftover temporary file is removed by a later cleanup
             }
+        }
+    }
+
+    /** Deletes a folder and everything in it, ignoring what cannot be deleted. */
+    public static void deleteTreeQuietly(Path dir) {
+        try (Stream<Path> walk = Files.walk(dir)) {
+            walk.sorted(Comparator.reverseOrder()).forEach(DurableFiles::deleteQuietly);
+        } catch (IOException | UncheckedIOException e) {
+            // callers use this for their own scratch folders, whose leftovers they accept
         }
     }
 }
