@@ -3,6 +3,7 @@ package io.mlops;
 import io.mlops.api.ModelUri;
 import io.mlops.api.Principal;
 import io.mlops.api.artifact.ArtifactStore;
+import io.mlops.api.data.Datasets;
 import io.mlops.api.governance.Governance;
 import io.mlops.api.governance.RoleMapping;
 import io.mlops.api.registry.Registry;
@@ -50,6 +51,9 @@ public interface Mlops extends AutoCloseable {
     String HOME_ENVIRONMENT = "MLOPS_HOME";
 
     Tracking tracking();
+
+    /** Dataset versions: files, folders and query results pinned by their content digest. */
+    Datasets datasets();
 
     Registry registry();
 
@@ -206,6 +210,18 @@ public interface Mlops extends AutoCloseable {
          */
         public Builder ungoverned() {
             draft.ungoverned();
+            return this;
+        }
+
+        /**
+         * Whether each new run records the environment it runs in (default true): git commit,
+         * branch, dirty flag and remote (without credentials) as MLflow's {@code mlflow.source.git.*}
+         * tags, JVM, OS, CPUs, host and user as {@code mlops.env.*} tags, and every library on the
+         * class path in the run artifact {@code mlops/environment.json}. Captured once per JVM: the
+         * code a JVM runs does not change while it runs.
+         */
+        public Builder captureEnvironment(boolean capture) {
+            draft.captureEnvironment(capture);
             return this;
         }
 

@@ -6,6 +6,7 @@ import io.mlops.api.IntegrityException;
 import io.mlops.api.InvalidArgumentException;
 import io.mlops.api.NotFoundException;
 import io.mlops.api.PermissionDeniedException;
+import io.mlops.api.data.DatasetVersion;
 import io.mlops.api.governance.AliasChange;
 import io.mlops.api.governance.AuditEntry;
 import io.mlops.api.governance.ModelInventory;
@@ -94,6 +95,8 @@ public final class InMemoryMetadataStore implements MetadataStore {
     private final Map<String, ModelState> models = new TreeMap<>();
     private final Map<GrantKey, RoleGrant> grants = new TreeMap<>(GrantKey.ORDER);
     private final List<AuditEntry> auditLog = new ArrayList<>();
+    /** Oldest first. */
+    private final List<DatasetVersion> datasetVersions = new ArrayList<>();
     private boolean closed;
 
     @Override
@@ -244,6 +247,44 @@ public final class InMemoryMetadataStore implements MetadataStore {
         run(runId).inputs.addAll(inputs);
     }
 
+    @Override
+    public synchronized DatasetVersion saveDatasetVersion(DatasetVersion version) {
+        checkOpen();
+        for (DatasetVersion stored : datasetVersions) {
+            if (stored.name().equals(version.name()) && stored.digest().equals(version.digest())) {
+                return stored;
+            }
+        }
+        datasetVersions.add(version);
+        return version;
+    }
+
+    @Override
+    public synchronized List<DatasetVersion> findDatasetVersions(String digest) {
+        checkOpen();
+        return datasetVersions.stream().filter(v -> v.digest().equals(digest)).toList();
+    }
+
+    @Override
+    public synchronized List<DatasetVersion> listDatasetVersions(String name) {
+        checkOpen();
+        return datasetVersions.stream().filter(v -> v.name().equals(name))
+                .sorted(Comparator.comparingLong(DatasetVersion::creationTime).reversed()
+                        .thenComparing(DatasetVersion::digest))
+                .toList();
+    }
+
+    @Override
+    public synchronized List<String> runIdsWithInput(String digest) {
+        checkOpen();
+        return runs.values().stream()
+                .filter(state -> state.inputs.stream().anyMatch(input -> input.dataset().digest().equals(digest)))
+                .map(state -> state.run)
+                .sorted(Comparator.comparingLong(Run::startTime).thenComparing(Run::id))
+                .map(Run::id)
+                .toList();
+    }
+
     private Experiment experiment(String id) {
         checkOpen();
         Experiment e = experimentsById.get(id);
@@ -338,6 +379,15 @@ public final class InMemoryMetadataStore implements MetadataStore {
         checkOpen();
         ModelState state = models.get(name);
         return state == null ? List.of() : List.copyOf(state.versions);
+    }
+
+    @Override
+    public synchronized List<ModelVersion> listVersionsByRun(String runId) {
+        checkOpen();
+        // models is a TreeMap and versions are in number order: the promised order comes for free.
+        return models.values().stream().flatMap(state -> state.versions.stream())
+                .filter(v -> v.runId().equals(runId))
+                .toList();
     }
 
     @Override

@@ -13,6 +13,7 @@ import io.mlops.api.ModelUri;
 import io.mlops.api.PermissionDeniedException;
 import io.mlops.api.Principal;
 import io.mlops.api.artifact.ArtifactStore;
+import io.mlops.api.data.Datasets;
 import io.mlops.api.governance.AuditAnchor;
 import io.mlops.api.governance.AuditEntry;
 import io.mlops.api.governance.AuditLog;
@@ -70,7 +71,7 @@ class AuthorizationPolicyTest {
     /** Operations on the handles authorization hands out: checked once when the handle is obtained. */
     private static final List<Class<?>> HANDLES = List.of(ActiveRun.class, BatchedMetricLogger.class, Scorer.class);
 
-    private static final List<Class<?>> GOVERNED = List.of(Mlops.class, Tracking.class, Registry.class,
+    private static final List<Class<?>> GOVERNED = List.of(Mlops.class, Tracking.class, Datasets.class, Registry.class,
             Governance.class, AuditLog.class, ArtifactStore.class);
 
     @FunctionalInterface
@@ -91,6 +92,7 @@ class AuthorizationPolicyTest {
 
     static {
         rule("Mlops#tracking()", EVERYONE, (m, f) -> m.tracking());
+        rule("Mlops#datasets()", EVERYONE, (m, f) -> m.datasets());
         rule("Mlops#registry()", EVERYONE, (m, f) -> m.registry());
         rule("Mlops#artifacts()", EVERYONE, (m, f) -> m.artifacts());
         rule("Mlops#governance()", EVERYONE, (m, f) -> m.governance());
@@ -123,6 +125,19 @@ class AuthorizationPolicyTest {
         rule("Tracking#batchedLogger(String,BatchingOptions)", DATA_SCIENTISTS,
                 (m, f) -> m.tracking().batchedLogger(f.runId, BatchingOptions.DEFAULTS).close());
         rule("Tracking#listArtifacts(String)", EVERYONE, (m, f) -> m.tracking().listArtifacts(f.runId));
+
+        rule("Datasets#log(String,Path)", DATA_SCIENTISTS, (m, f) -> m.datasets().log("other-data", f.file));
+        rule("Datasets#logQuery(String,Connection,String)", DATA_SCIENTISTS, (m, f) -> {
+            try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:h2:mem:")) {
+                m.datasets().logQuery("query-data", c, "SELECT 1 AS one");
+            }
+        });
+        rule("Datasets#get(String,String)", EVERYONE, (m, f) -> m.datasets().get("data", f.datasetDigest));
+        rule("Datasets#findByDigest(String)", EVERYONE, (m, f) -> m.datasets().findByDigest(f.datasetDigest));
+        rule("Datasets#versions(String)", EVERYONE, (m, f) -> m.datasets().versions("data"));
+        rule("Datasets#manifest(String)", EVERYONE, (m, f) -> m.datasets().manifest(f.datasetDigest));
+        rule("Datasets#download(String,Path)", EVERYONE, (m, f) -> m.datasets().download(f.datasetDigest,
+                f.file.getParent().resolve("downloaded-" + java.util.UUID.randomUUID())));
 
         rule("Registry#createModel(String,String,Map)", DATA_SCIENTISTS,
                 (m, f) -> m.registry().createModel("other", "", Map.of()));
@@ -231,6 +246,7 @@ class AuthorizationPolicyTest {
                 "ActiveRun#id()", "ActiveRun#experimentId()", "ActiveRun#snapshot()", "ActiveRun#logParam(String,String)",
                 "ActiveRun#logParams(Map)", "ActiveRun#logMetric(String,double)", "ActiveRun#logMetric(String,double,long)",
                 "ActiveRun#logMetrics(Map,long)", "ActiveRun#setTag(String,String)", "ActiveRun#logInput(Dataset,String)",
+                "ActiveRun#logInput(DatasetVersion,String)", "ActiveRun#logDataset(String,Path,String)",
                 "ActiveRun#logArtifact(Path,String)", "ActiveRun#logArtifact(InputStream,String)",
                 "ActiveRun#artifactKey(String)", "ActiveRun#startChild(String)", "ActiveRun#finish()",
                 "ActiveRun#end(RunStatus)", "ActiveRun#close()",
@@ -293,6 +309,7 @@ class AuthorizationPolicyTest {
         final String modelKey;
         final AuditAnchor anchor;
         final Path file;
+        final String datasetDigest;
 
         Fixture(Path folder) throws Exception {
             RoleMapping.Builder roles = RoleMapping.builder().user("owner", DATA_SCIENTIST).user("checker", VALIDATOR)
@@ -326,6 +343,7 @@ class AuthorizationPolicyTest {
             anchor = admin.governance().audit().anchor("audit/first.json");
             file = Files.writeString(folder.resolve("b.txt"), "b");
             root.artifacts().putDirectory("folders/saved", folder);
+            datasetDigest = root.datasets().log("data", file).digest();
         }
 
         /** Acting as a principal that holds exactly {@code role}. */

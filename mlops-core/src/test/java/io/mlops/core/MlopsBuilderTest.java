@@ -184,7 +184,7 @@ class MlopsBuilderTest {
                     .hasMessageNotContaining("hunter2");
 
             String described = new MlopsSettings(uri, Map.of(), null, "mem:", Map.of(), null, Principal.of("alice"),
-                    new MutableClock(Instant.EPOCH), true, RoleMapping.defaults(), MlopsSettings.DEFAULT_PROTECTED_ALIASES)
+                    new MutableClock(Instant.EPOCH), true, RoleMapping.defaults(), MlopsSettings.DEFAULT_PROTECTED_ALIASES, true)
                     .describe();
             assertThat(described).contains("mlops").contains("db").contains("****").doesNotContain("hunter2");
         }

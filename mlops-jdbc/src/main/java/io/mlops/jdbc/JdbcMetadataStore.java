@@ -16,6 +16,7 @@ import io.mlops.api.spi.AuditAppender;
 import io.mlops.api.spi.MetadataStore;
 import io.mlops.api.spi.StatusChange;
 import io.mlops.api.spi.search.RunQuery;
+import io.mlops.api.data.DatasetVersion;
 import io.mlops.api.tracking.DatasetInput;
 import io.mlops.api.tracking.Experiment;
 import io.mlops.api.tracking.Metric;
@@ -275,6 +276,26 @@ public final class JdbcMetadataStore implements MetadataStore {
         tracking.logInputs(runId, inputs);
     }
 
+    @Override
+    public DatasetVersion saveDatasetVersion(DatasetVersion version) {
+        return tracking.saveDatasetVersion(version);
+    }
+
+    @Override
+    public List<DatasetVersion> findDatasetVersions(String digest) {
+        return tracking.findDatasetVersions(digest);
+    }
+
+    @Override
+    public List<DatasetVersion> listDatasetVersions(String name) {
+        return tracking.listDatasetVersions(name);
+    }
+
+    @Override
+    public List<String> runIdsWithInput(String digest) {
+        return tracking.runIdsWithInput(digest);
+    }
+
     // ---- RegistryStore ----
 
     @Override
@@ -315,6 +336,11 @@ public final class JdbcMetadataStore implements MetadataStore {
     @Override
     public List<ModelVersion> listVersions(String name) {
         return registry.listVersions(name);
+    }
+
+    @Override
+    public List<ModelVersion> listVersionsByRun(String runId) {
+        return registry.listVersionsByRun(runId);
     }
 
     @Override

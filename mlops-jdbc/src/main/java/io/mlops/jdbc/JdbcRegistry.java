@@ -55,6 +55,8 @@ final class JdbcRegistry {
             + " WHERE model_name = ?";
     private static final String SELECT_VERSION_TAGS = "SELECT version, tag_key, tag_value FROM version_tags"
             + " WHERE model_name = ?";
+    private static final String SELECT_VERSIONS_OF_RUN =
+            "SELECT model_name, version FROM model_versions WHERE run_id = ? ORDER BY model_name, version";
     private static final String VERSION_EXISTS = "SELECT 1 FROM model_versions WHERE model_name = ? AND version = ?";
 
     private static final List<String> MODEL_TAG_COLUMNS = List.of("model_name", "tag_key", "tag_value");
@@ -158,6 +160,17 @@ final class JdbcRegistry {
         return db.inTransaction("list versions of model '" + name + "'", c -> {
             requireModel(c, name);
             return loadVersions(c, name, null);
+        });
+    }
+
+    List<ModelVersion> listVersionsByRun(String runId) {
+        return db.inTransaction("list versions registered from run '" + runId + "'", c -> {
+            List<ModelVersion> versions = new ArrayList<>();
+            // A run registers a handful of versions: one load per version keeps one mapping of rows to versions.
+            for (Object[] key : query(c, SELECT_VERSIONS_OF_RUN, rs -> new Object[] {rs.getString(1), rs.getInt(2)}, runId)) {
+                versions.addAll(loadVersions(c, (String) key[0], (Integer) key[1]));
+            }
+            return versions;
         });
     }
 

@@ -9,6 +9,8 @@ import static io.mlops.jdbc.Database.update;
 import io.mlops.api.AlreadyExistsException;
 import io.mlops.api.NotFoundException;
 import io.mlops.api.spi.search.RunQuery;
+import io.mlops.api.data.DatasetKind;
+import io.mlops.api.data.DatasetVersion;
 import io.mlops.api.tracking.Dataset;
 import io.mlops.api.tracking.DatasetInput;
 import io.mlops.api.tracking.Experiment;
@@ -97,12 +99,20 @@ final class JdbcTracking {
             List.of("run_id", "dataset_name", "digest", "context", "source", "row_count", "schema_json");
     private static final List<String> INPUT_KEY = List.of("run_id", "digest", "dataset_name", "context");
 
+    private static final List<String> DATASET_COLUMNS = List.of("dataset_name", "digest", "kind", "source",
+            "file_count", "size_bytes", "row_count", "schema_json", "profile_json", "created_by", "creation_time");
+    private static final List<String> DATASET_KEY = List.of("dataset_name", "digest");
+    private static final String SELECT_DATASETS = "SELECT " + String.join(", ", DATASET_COLUMNS) + " FROM dataset_versions";
+    private static final String SELECT_RUNS_WITH_INPUT = "SELECT r.id FROM runs r WHERE r.id IN"
+            + " (SELECT i.run_id FROM run_inputs i WHERE i.digest = ?) ORDER BY r.start_time, r.id";
+
     private final Database db;
     private final Dialect dialect;
     private final String upsertExperimentTag;
     private final String upsertRunTag;
     private final String insertInputIfAbsent;
     private final String insertMetricIfAbsent;
+    private final String insertDatasetVersionIfAbsent;
 
     JdbcTracking(Database db, Dialect dialect) {
         this.db = db;
@@ -111,6 +121,7 @@ final class JdbcTracking {
         this.upsertRunTag = dialect.upsert("run_tags", TAG_COLUMNS_RUN, TAG_COLUMNS_RUN.subList(0, 2));
         this.insertInputIfAbsent = dialect.insertIfAbsent("run_inputs", INPUT_COLUMNS, INPUT_KEY);
         this.insertMetricIfAbsent = dialect.insertIfAbsent("metrics", METRIC_COLUMNS, METRIC_KEY);
+        this.insertDatasetVersionIfAbsent = dialect.insertIfAbsent("dataset_versions", DATASET_COLUMNS, DATASET_KEY);
     }
 
     // ---- experiments ----
@@ -368,6 +379,46 @@ final class JdbcTracking {
             batch(c, insertInputIfAbsent, rows);
             return null;
         });
+    }
+
+    // ---- dataset versions ----
+
+    DatasetVersion saveDatasetVersion(DatasetVersion v) {
+        // Insert-if-absent, then read back: whoever stored (name, digest) first stands, concurrent or not.
+        return db.upsertTransaction("save dataset version '" + v.name() + "' " + v.digest(), c -> {
+            Object[] values = {v.name(), v.digest(), v.kind().name(), v.source(), v.fileCount(), v.sizeBytes(),
+                v.rowCount().isPresent() ? (Object) v.rowCount().getAsLong() : Database.Null.BIGINT,
+                StoredFormats.schemaToJson(v.schema()), StoredFormats.profileToJson(v.profile()), v.createdBy(),
+                v.creationTime()};
+            update(c, insertDatasetVersionIfAbsent, dialect.insertIfAbsentArguments(DATASET_COLUMNS, DATASET_KEY, values));
+            return query(c, SELECT_DATASETS + " WHERE dataset_name = ? AND digest = ?", JdbcTracking::datasetVersion,
+                    v.name(), v.digest()).get(0);
+        });
+    }
+
+    List<DatasetVersion> findDatasetVersions(String digest) {
+        return db.inTransaction("find dataset versions with digest " + digest, c -> query(c,
+                SELECT_DATASETS + " WHERE digest = ? ORDER BY creation_time, dataset_name", JdbcTracking::datasetVersion,
+                digest));
+    }
+
+    List<DatasetVersion> listDatasetVersions(String name) {
+        return db.inTransaction("list versions of dataset '" + name + "'", c -> query(c,
+                SELECT_DATASETS + " WHERE dataset_name = ? ORDER BY creation_time DESC, digest",
+                JdbcTracking::datasetVersion, name));
+    }
+
+    List<String> runIdsWithInput(String digest) {
+        return db.inTransaction("find runs with input " + digest, c -> query(c, SELECT_RUNS_WITH_INPUT,
+                rs -> rs.getString(1), digest));
+    }
+
+    private static DatasetVersion datasetVersion(ResultSet rs) throws SQLException {
+        long rows = rs.getLong(7);
+        OptionalLong rowCount = rs.wasNull() ? OptionalLong.empty() : OptionalLong.of(rows);
+        return new DatasetVersion(rs.getString(1), rs.getString(2), DatasetKind.valueOf(rs.getString(3)),
+                rs.getString(4), rs.getInt(5), rs.getLong(6), rowCount, StoredFormats.schemaFromJson(rs.getString(8)),
+                StoredFormats.profileFromJson(rs.getString(9)), rs.getString(10), rs.getLong(11));
     }
 
     private static void requireRun(Connection c, String runId) throws SQLException {

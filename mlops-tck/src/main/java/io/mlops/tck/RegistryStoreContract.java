@@ -85,6 +85,21 @@ public abstract class RegistryStoreContract extends MetadataStoreKit {
     }
 
     @Test
+    void listVersionsByRun_findsVersionsOfEveryModel_inNameThenVersionOrder() {
+        store.createModel("zeta", "", Map.of(), 1L);
+        store.createModel("alpha", "", Map.of(), 1L);
+        store.createVersion(draft("zeta", "run-a"), null);
+        store.createVersion(draft("alpha", "run-b"), null);
+        store.createVersion(draft("alpha", "run-a"), null);
+        store.createVersion(draft("zeta", "run-a"), null);
+
+        assertThat(store.listVersionsByRun("run-a")).extracting(v -> v.name() + "/" + v.version())
+                .containsExactly("alpha/2", "zeta/1", "zeta/2");
+        assertThat(store.listVersionsByRun("run-a").get(1)).isEqualTo(store.findVersion("zeta", 1).orElseThrow());
+        assertThat(store.listVersionsByRun("no-such-run")).isEmpty();
+    }
+
+    @Test
     void createVersion_numbersFromOne_andRoundTripsEveryField() {
         store.createModel("credit-risk", "", Map.of(), 1L);
         ModelVersion first = store.createVersion(draft("credit-risk", "run-a"), null);

@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.mlops.api.AlreadyExistsException;
 import io.mlops.api.NotFoundException;
+import io.mlops.api.data.ColumnProfile;
+import io.mlops.api.data.DatasetKind;
+import io.mlops.api.data.DatasetVersion;
 import io.mlops.api.spi.MetadataStore;
 import io.mlops.api.tracking.Dataset;
 import io.mlops.api.tracking.DatasetColumn;
@@ -14,9 +17,11 @@ import io.mlops.api.tracking.Metric;
 import io.mlops.api.tracking.Run;
 import io.mlops.api.tracking.RunStatus;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalDouble;
 import java.util.OptionalLong;
 import java.util.UUID;
 import java.util.concurrent.Callable;
@@ -325,5 +330,85 @@ public abstract class TrackingStoreContract {
 
         assertThat(store.findRun(run.id()).orElseThrow().inputs()).containsExactlyInAnyOrder(
                 new DatasetInput(data, "training"), new DatasetInput(noRows, "test"), new DatasetInput(data, "validation"));
+    }
+
+    protected static DatasetVersion datasetVersion(String name, String digest, String createdBy, long time) {
+        Map<Double, Double> quantiles = new LinkedHashMap<>();
+        quantiles.put(0.5, 38.0);
+        quantiles.put(0.99, 71.0);
+        Map<String, Long> top = new LinkedHashMap<>();
+        top.put("admin.", 10_422L);
+        top.put("blue-collar", 9_254L);
+        List<ColumnProfile> profile = List.of(
+                new ColumnProfile("age", "integer", 41_188, 0, java.util.OptionalLong.of(78), OptionalDouble.of(17),
+                        OptionalDouble.of(98), OptionalDouble.of(40.02), quantiles, Map.of()),
+                new ColumnProfile("job", "string", 41_000, 188, java.util.OptionalLong.empty(), OptionalDouble.empty(),
+                        OptionalDouble.empty(), OptionalDouble.empty(), Map.of(), top));
+        return new DatasetVersion(name, digest, DatasetKind.FILE, "file:/data/bank.csv", 1, 4_882_918L,
+                OptionalLong.of(41_188), List.of(new DatasetColumn("age", "integer"), new DatasetColumn("job", "string")),
+                profile, createdBy, time);
+    }
+
+    @Test
+    void saveDatasetVersion_roundTripsEveryField_andKeepsTheFirstOfEqualNameAndDigest() {
+        String digest = "sha256:" + "ab".repeat(32);
+        DatasetVersion first = datasetVersion("bank-marketing", digest, "dana", 1_000L);
+
+        assertThat(store.saveDatasetVersion(first)).isEqualTo(first);
+        DatasetVersion again = store.saveDatasetVersion(datasetVersion("bank-marketing", digest, "erin", 2_000L));
+
+        assertThat(again).isEqualTo(first);
+        assertThat(store.findDatasetVersions(digest)).containsExactly(first);
+        assertThat(store.listDatasetVersions("bank-marketing").get(0).profile().get(0).quantiles())
+                .containsExactly(Map.entry(0.5, 38.0), Map.entry(0.99, 71.0));
+        assertThat(store.listDatasetVersions("bank-marketing").get(0).profile().get(1).topValues().keySet())
+                .containsExactly("admin.", "blue-collar");
+    }
+
+    @Test
+    void datasetVersions_byNameNewestFirst_andByDigestAcrossNames() {
+        String a = "sha256:" + "0a".repeat(32);
+        String b = "sha256:" + "0b".repeat(32);
+        DatasetVersion older = store.saveDatasetVersion(datasetVersion("loans", a, "dana", 1_000L));
+        DatasetVersion newer = store.saveDatasetVersion(datasetVersion("loans", b, "dana", 2_000L));
+        DatasetVersion sameBytesOtherName = store.saveDatasetVersion(datasetVersion("loans-copy", a, "erin", 3_000L));
+        DatasetVersion noRows = store.saveDatasetVersion(new DatasetVersion("images", "sha256:" + "0c".repeat(32),
+                DatasetKind.FOLDER, "file:/data/images/", 3, 99L, OptionalLong.empty(), List.of(), List.of(), "dana", 4_000L));
+
+        assertThat(store.listDatasetVersions("loans")).containsExactly(newer, older);
+        assertThat(store.findDatasetVersions(a)).containsExactly(older, sameBytesOtherName);
+        assertThat(store.findDatasetVersions(noRows.digest())).containsExactly(noRows);
+        assertThat(store.listDatasetVersions("nothing")).isEmpty();
+        assertThat(store.findDatasetVersions("sha256:" + "ff".repeat(32))).isEmpty();
+    }
+
+    @Test
+    void saveDatasetVersion_concurrently_storesOne() throws Exception {
+        String digest = "sha256:" + "dd".repeat(32);
+        List<Callable<DatasetVersion>> writers = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            String who = "user" + i;
+            long time = 1_000L + i;
+            writers.add(() -> store.saveDatasetVersion(datasetVersion("concurrent", digest, who, time)));
+        }
+        List<DatasetVersion> results = Concurrently.run(writers);
+
+        assertThat(store.findDatasetVersions(digest)).hasSize(1);
+        assertThat(results).allSatisfy(v -> assertThat(v).isEqualTo(store.findDatasetVersions(digest).get(0)));
+    }
+
+    @Test
+    void runIdsWithInput_listsEachRunOnce_oldestFirst() {
+        Experiment e = experiment("lineage");
+        Run late = runIn(e, newId(), 5_000L);
+        Run early = runIn(e, newId(), 1_000L);
+        Run other = runIn(e, newId(), 3_000L);
+        Dataset data = Dataset.builder("bank-marketing", "sha256:" + "ee".repeat(32)).build();
+        store.logInputs(late.id(), List.of(new DatasetInput(data, "training"), new DatasetInput(data, "test")));
+        store.logInputs(early.id(), List.of(new DatasetInput(data, "validation")));
+        store.logInputs(other.id(), List.of(new DatasetInput(Dataset.builder("x", "sha256:" + "11".repeat(32)).build(), "training")));
+
+        assertThat(store.runIdsWithInput(data.digest())).containsExactly(early.id(), late.id());
+        assertThat(store.runIdsWithInput("sha256:" + "22".repeat(32))).isEmpty();
     }
 }

@@ -58,6 +58,9 @@ public interface RegistryStore {
     /** By version number. */
     List<ModelVersion> listVersions(String name);
 
+    /** The versions registered from one run, in any model, by model name then version; empty if none. */
+    List<ModelVersion> listVersionsByRun(String runId);
+
     void setVersionTag(String name, int version, String key, String value);
 
     /**

@@ -1,6 +1,7 @@
 package io.mlops.api.spi;
 
 import io.mlops.api.spi.search.RunQuery;
+import io.mlops.api.data.DatasetVersion;
 import io.mlops.api.tracking.DatasetInput;
 import io.mlops.api.tracking.Experiment;
 import io.mlops.api.tracking.Metric;
@@ -80,4 +81,20 @@ public interface TrackingStore {
 
     /** Records inputs; an input equal to one already recorded (same digest, name and context) is ignored. */
     void logInputs(String runId, List<DatasetInput> inputs);
+
+    /**
+     * Stores a dataset version unless one with the same name and digest is stored, atomically.
+     *
+     * @return the stored version: {@code version}, or the one stored first (whose creator and time stand)
+     */
+    DatasetVersion saveDatasetVersion(DatasetVersion version);
+
+    /** Every version with this digest, whatever its name, oldest first. */
+    List<DatasetVersion> findDatasetVersions(String digest);
+
+    /** The versions of one name, newest first (creation time descending, then digest). */
+    List<DatasetVersion> listDatasetVersions(String name);
+
+    /** Ids of the runs that logged an input with this digest, oldest run first; each once. */
+    List<String> runIdsWithInput(String digest);
 }

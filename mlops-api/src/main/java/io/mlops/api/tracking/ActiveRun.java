@@ -58,6 +58,22 @@ public interface ActiveRun extends AutoCloseable {
     /** Records that the run used {@code dataset} in role {@code context} (e.g. "training"). */
     ActiveRun logInput(Dataset dataset, String context);
 
+    /** Records that the run used a stored dataset version in role {@code context}. */
+    default ActiveRun logInput(io.mlops.api.data.DatasetVersion version, String context) {
+        return logInput(version.toDataset(), context);
+    }
+
+    /**
+     * Logs a file or folder as a version of dataset {@code name} (stored once, content-addressed;
+     * see {@link io.mlops.api.data.Datasets#log}) and records it as this run's input in role
+     * {@code context}.
+     *
+     * <pre>{@code
+     * DatasetVersion train = run.logDataset("bank-marketing", Path.of("data/train.csv"), "training");
+     * }</pre>
+     */
+    io.mlops.api.data.DatasetVersion logDataset(String name, Path data, String context);
+
     /** Stores a file under this run's artifacts, at {@code artifactPath} (e.g. "model/model.onnx"). */
     StoredObject logArtifact(Path file, String artifactPath);
 

@@ -4,6 +4,7 @@ import io.mlops.api.ConflictException;
 import io.mlops.api.InvalidArgumentException;
 import io.mlops.api.artifact.StoredObject;
 import io.mlops.api.tracking.ActiveRun;
+import io.mlops.api.data.DatasetVersion;
 import io.mlops.api.tracking.Dataset;
 import io.mlops.api.tracking.DatasetInput;
 import io.mlops.api.tracking.Metric;
@@ -111,6 +112,15 @@ final class DefaultActiveRun implements ActiveRun {
         tracking.store.setRunTag(id(), key, value);
         tracking.guard.record("tracking.setTag", target(), Map.of("after", Map.of(key, value)));
         return this;
+    }
+
+    @Override
+    public DatasetVersion logDataset(String name, Path data, String context) {
+        Validation.datasetContext(context);
+        checkRunning("log dataset '" + name + "'");
+        DatasetVersion version = tracking.datasets.log(name, data);
+        logInput(version.toDataset(), context);
+        return version;
     }
 
     @Override

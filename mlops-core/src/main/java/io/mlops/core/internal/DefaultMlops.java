@@ -7,6 +7,7 @@ import io.mlops.api.MlopsException;
 import io.mlops.api.ModelUri;
 import io.mlops.api.Principal;
 import io.mlops.api.artifact.ArtifactStore;
+import io.mlops.api.data.Datasets;
 import io.mlops.api.governance.Governance;
 import io.mlops.api.registry.ModelVersion;
 import io.mlops.api.registry.Registry;
@@ -72,7 +73,7 @@ public final class DefaultMlops implements Mlops {
         }
         RoleResolver roles = new RoleResolver(settings.roleMapping(), metadata, System::nanoTime);
         Guard guard = new Guard(metadata, settings.principal(), roles, settings.clock(), settings.governed());
-        return new DefaultMlops(settings, metadata, artifacts, guard, new DefaultTracking(metadata, artifacts, guard), true);
+        return new DefaultMlops(settings, metadata, artifacts, guard, new DefaultTracking(metadata, artifacts, guard, settings.captureEnvironment()), true);
     }
 
     @Override
@@ -85,6 +86,11 @@ public final class DefaultMlops implements Mlops {
     @Override
     public Governance governance() {
         return governance;
+    }
+
+    @Override
+    public Datasets datasets() {
+        return tracking.datasets;
     }
 
     @Override

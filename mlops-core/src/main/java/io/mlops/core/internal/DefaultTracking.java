@@ -21,6 +21,8 @@ import io.mlops.api.tracking.RunSearch;
 import io.mlops.api.tracking.RunSpec;
 import io.mlops.api.tracking.RunStatus;
 import io.mlops.api.tracking.Tracking;
+import io.mlops.core.internal.environment.EnvironmentCapture;
+import io.mlops.core.internal.environment.RunEnvironment;
 import io.mlops.core.internal.search.RunSearches;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -37,6 +39,8 @@ import java.util.concurrent.ConcurrentHashMap;
 /** The rules of tracking over any {@link TrackingStore}. */
 final class DefaultTracking implements Tracking {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Tracking.class);
+
     /** Tag recording why a run ended FAILED or KILLED. */
     static final String END_REASON_TAG = "mlops.end_reason";
 
@@ -47,24 +51,32 @@ final class DefaultTracking implements Tracking {
     final Guard guard;
     final Principal principal;
     final Clock clock;
+    final DefaultDatasets datasets;
+    private final boolean captureEnvironment;
+    /** One per JVM: git, the class path and the host are what they were when the JVM's code was loaded. */
+    private static final EnvironmentCapture ENVIRONMENT = new EnvironmentCapture();
+    /** Where a run keeps the full environment, libraries included. */
+    static final String ENVIRONMENT_ARTIFACT = "mlops/environment.json";
 
-    DefaultTracking(TrackingStore store, ArtifactStore artifacts, Guard guard) {
-        this(store, artifacts, guard, new ConcurrentHashMap<>());
+    DefaultTracking(TrackingStore store, ArtifactStore artifacts, Guard guard, boolean captureEnvironment) {
+        this(store, artifacts, guard, new ConcurrentHashMap<>(), captureEnvironment);
     }
 
     private DefaultTracking(TrackingStore store, ArtifactStore artifacts, Guard guard,
-            ConcurrentHashMap<String, RunLoggers> openLoggers) {
+            ConcurrentHashMap<String, RunLoggers> openLoggers, boolean captureEnvironment) {
+        this.captureEnvironment = captureEnvironment;
         this.store = store;
         this.artifacts = artifacts;
         this.guard = guard;
         this.principal = guard.principal();
         this.clock = guard.clock();
         this.openLoggers = openLoggers;
+        this.datasets = new DefaultDatasets(store, artifacts, guard);
     }
 
     /** The same tracking, acting as the principal {@code other} guards. */
     DefaultTracking as(Guard other) {
-        return new DefaultTracking(store, artifacts, other, openLoggers);
+        return new DefaultTracking(store, artifacts, other, openLoggers, captureEnvironment);
     }
 
     @Override
@@ -169,12 +181,41 @@ final class DefaultTracking implements Tracking {
         }
         String id = Ids.newId();
         String name = spec.name().isEmpty() ? "run-" + id.substring(0, 8) : spec.name();
+        Optional<RunEnvironment> environment = captureEnvironment ? capturedEnvironment() : Optional.empty();
+        Map<String, String> tags = spec.tags();
+        if (environment.isPresent()) {
+            // The caller's own tags win over captured ones of the same key.
+            Map<String, String> merged = new java.util.LinkedHashMap<>(environment.get().tags());
+            merged.putAll(spec.tags());
+            tags = merged;
+        }
         Run run = new Run(id, experiment.id(), name, spec.parentRunId(), RunStatus.RUNNING, clock.millis(),
-                OptionalLong.empty(), principal.name(), Map.of(), spec.tags(), Map.of(), List.of());
+                OptionalLong.empty(), principal.name(), Map.of(), tags, Map.of(), List.of());
         store.createRun(run);
+        if (environment.isPresent()) {
+            try {
+                artifacts.put(artifactPrefix(id) + ENVIRONMENT_ARTIFACT, new java.io.ByteArrayInputStream(
+                        environment.get().toJson().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+            } catch (RuntimeException e) {
+                // The caller gets no handle, so the run would stay RUNNING for ever: end it, saying why.
+                store.setRunTag(id, END_REASON_TAG, "the run environment could not be stored: " + e);
+                store.endRun(id, RunStatus.FAILED, clock.millis());
+                throw e;
+            }
+        }
         guard.record("tracking.startRun", "runs:/" + id, Map.of("after", Map.of("experiment", experiment.name(),
                 "name", name, "status", RunStatus.RUNNING.name())));
         return new DefaultActiveRun(this, run);
+    }
+
+    private static Optional<RunEnvironment> capturedEnvironment() {
+        try {
+            return Optional.of(ENVIRONMENT.capture());
+        } catch (RuntimeException e) {
+            // What produced a run is worth recording, but never worth failing the run for.
+            LOG.warn("cannot capture the run environment; the run starts without it: {}", e.toString());
+            return Optional.empty();
+        }
     }
 
     @Override

@@ -30,7 +30,8 @@ public record MlopsSettings(
         Clock clock,
         boolean governed,
         RoleMapping roleMapping,
-        Set<String> protectedAliases) {
+        Set<String> protectedAliases,
+        boolean captureEnvironment) {
 
     /** Aliases that may point only at APPROVED versions unless configured otherwise. */
     public static final Set<String> DEFAULT_PROTECTED_ALIASES = Set.of("champion", "production");
@@ -79,7 +80,8 @@ public record MlopsSettings(
                 + ", artifacts=" + (artifactStore != null ? artifactStore.location() : maskUri(artifactUri) + masked(artifactOptions))
                 + ", principal=" + principal.name() + ", clock=" + clock
                 + (governed ? ", governance=on (protected aliases " + new java.util.TreeSet<>(protectedAliases) + ")"
-                        : ", governance=OFF");
+                        : ", governance=OFF")
+                + (captureEnvironment ? "" : ", environment capture=off");
     }
 
     private static String masked(Map<String, String> options) {
@@ -105,6 +107,7 @@ public record MlopsSettings(
         private Boolean governed;
         private RoleMapping roleMapping;
         private Set<String> protectedAliases;
+        private Boolean captureEnvironment;
 
         public void metadataUri(String uri, Map<String, String> options) {
             Objects.requireNonNull(uri, "metadata uri");
@@ -190,6 +193,13 @@ public record MlopsSettings(
             }
         }
 
+        public void captureEnvironment(boolean capture) {
+            if (captureEnvironment != null) {
+                problems.add("captureEnvironment is set twice (" + captureEnvironment + ", then " + capture + "); set it once");
+            }
+            captureEnvironment = capture;
+        }
+
         public MlopsSettings freeze() {
             List<String> all = new ArrayList<>(problems);
             if (metadataUri == null && metadataStore == null) {
@@ -208,7 +218,8 @@ public record MlopsSettings(
             return new MlopsSettings(metadataUri, metadataOptions, metadataStore, artifactUri, artifactOptions, artifactStore,
                     principal != null ? principal : Principal.currentUser(), clock != null ? clock : Clock.systemUTC(),
                     governed == null || governed, roleMapping != null ? roleMapping : RoleMapping.defaults(),
-                    protectedAliases != null ? protectedAliases : DEFAULT_PROTECTED_ALIASES);
+                    protectedAliases != null ? protectedAliases : DEFAULT_PROTECTED_ALIASES,
+                    captureEnvironment == null || captureEnvironment);
         }
     }
 }

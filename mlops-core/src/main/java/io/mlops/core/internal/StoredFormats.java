@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.mlops.api.IntegrityException;
+import io.mlops.api.data.ColumnProfile;
 import io.mlops.api.registry.DataType;
 import io.mlops.api.registry.ModelSignature;
 import io.mlops.api.registry.TensorSpec;
@@ -82,6 +83,54 @@ public final class StoredFormats {
             columns.add(new DatasetColumn(c.path("name").asText(), c.path("type").asText()));
         }
         return columns;
+    }
+
+    public static String profileToJson(List<ColumnProfile> profile) {
+        ObjectNode root = JSON.createObjectNode();
+        root.put("format", FORMAT_VERSION);
+        ArrayNode cols = root.putArray("columns");
+        for (ColumnProfile c : profile) {
+            ObjectNode n = cols.addObject();
+            n.put("name", c.name()).put("type", c.type()).put("count", c.count()).put("missing", c.missing());
+            c.distinct().ifPresent(d -> n.put("distinct", d));
+            c.min().ifPresent(v -> n.put("min", v));
+            c.max().ifPresent(v -> n.put("max", v));
+            c.mean().ifPresent(v -> n.put("mean", v));
+            if (!c.quantiles().isEmpty()) {
+                ArrayNode q = n.putArray("quantiles");
+                c.quantiles().forEach((rank, value) -> q.addArray().add(rank).add(value));
+            }
+            if (!c.topValues().isEmpty()) {
+                // An array of pairs, not an object: the order (most frequent first) is part of the value.
+                ArrayNode top = n.putArray("topValues");
+                c.topValues().forEach((value, count) -> top.addArray().add(value).add(count));
+            }
+        }
+        return write(root);
+    }
+
+    public static List<ColumnProfile> profileFromJson(String json) {
+        if (json == null || json.isBlank()) {
+            return List.of();
+        }
+        JsonNode root = read(json, "dataset profile");
+        checkFormat(root, "dataset profile");
+        List<ColumnProfile> profile = new ArrayList<>();
+        for (JsonNode c : root.path("columns")) {
+            Map<Double, Double> quantiles = new LinkedHashMap<>();
+            c.path("quantiles").forEach(pair -> quantiles.put(pair.get(0).asDouble(), pair.get(1).asDouble()));
+            Map<String, Long> top = new LinkedHashMap<>();
+            c.path("topValues").forEach(pair -> top.put(pair.get(0).asText(), pair.get(1).asLong()));
+            profile.add(new ColumnProfile(c.path("name").asText(), c.path("type").asText(), c.path("count").asLong(),
+                    c.path("missing").asLong(),
+                    c.has("distinct") ? java.util.OptionalLong.of(c.get("distinct").asLong()) : java.util.OptionalLong.empty(),
+                    optionalDouble(c, "min"), optionalDouble(c, "max"), optionalDouble(c, "mean"), quantiles, top));
+        }
+        return profile;
+    }
+
+    private static java.util.OptionalDouble optionalDouble(JsonNode node, String field) {
+        return node.has(field) ? java.util.OptionalDouble.of(node.get(field).asDouble()) : java.util.OptionalDouble.empty();
     }
 
     /** A string map as a JSON object with sorted keys (stable, so equal maps give equal text). */

@@ -1,0 +1,160 @@
+package io.mlops.core.internal.data;
+
+import io.mlops.api.data.ColumnProfile;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalDouble;
+import java.util.OptionalLong;
+import org.apache.datasketches.frequencies.ErrorType;
+import org.apache.datasketches.frequencies.ItemsSketch;
+import org.apache.datasketches.kll.KllDoublesSketch;
+import org.apache.datasketches.quantilescommon.QuantileSearchCriteria;
+
+/**
+ * Profiles one column from its values as text, in memory bounded whatever the row count: a KLL
+ * sketch while every value is numeric, exact value counts up to {@link ColumnProfile#DISTINCT_LIMIT}
+ * distinct values and a frequent-items sketch beyond. Not thread-safe.
+ */
+public final class ColumnProfiler {
+
+    /** The ranks a profile reports. */
+    public static final double[] RANKS = {0.01, 0.05, 0.25, 0.5, 0.75, 0.95, 0.99};
+    /** KLL accuracy parameter: normalized rank error about 1.3%, a few kilobytes per column. */
+    static final int KLL_K = 200;
+    /** Map size of the frequent-items sketch (a power of two). */
+    private static final int FREQUENT_ITEMS_MAP = 1024;
+
+    private final String name;
+    private long count;
+    private long missing;
+    private boolean numeric = true;
+    private boolean integral = true;
+    private double sum;
+    private KllDoublesSketch sketch = KllDoublesSketch.newHeapInstance(KLL_K);
+    private Map<String, long[]> exact = new HashMap<>();
+    private ItemsSketch<String> frequent;
+
+    public ColumnProfiler(String name) {
+        this.name = name;
+    }
+
+    /** Adds one value; {@code null} or empty text is a missing value. */
+    public void add(String value) {
+        if (value == null || value.isEmpty()) {
+            missing++;
+            return;
+        }
+        count++;
+        if (numeric) {
+            addNumber(value);
+        }
+        if (exact != null) {
+            exact.computeIfAbsent(value, v -> new long[1])[0]++;
+            if (exact.size() > ColumnProfile.DISTINCT_LIMIT) {
+                frequent = new ItemsSketch<>(FREQUENT_ITEMS_MAP);
+                exact.forEach((v, n) -> frequent.update(v, n[0]));
+                exact = null;
+            }
+        } else {
+            frequent.update(value);
+        }
+    }
+
+    private void addNumber(String value) {
+        if (!looksNumeric(value)) {
+            becomeText();
+            return;
+        }
+        double d;
+        try {
+            d = Double.parseDouble(value);
+        } catch (NumberFormatException e) {
+            becomeText();
+            return;
+        }
+        if (!Double.isFinite(d)) {
+            becomeText();
+            return;
+        }
+        if (integral && (d != Math.rint(d) || value.indexOf('.') >= 0 || value.indexOf('e') >= 0 || value.indexOf('E') >= 0)) {
+            integral = false;
+        }
+        sum += d;
+        sketch.update(d);
+    }
+
+    private void becomeText() {
+        numeric = false;
+        integral = false;
+        sketch = null;
+    }
+
+    /** A cheap pre-check so that text columns do not throw and catch an exception per value. */
+    private static boolean looksNumeric(String s) {
+        char first = s.charAt(0);
+        if (!(first >= '0' && first <= '9') && first != '-' && first != '+' && first != '.') {
+            return false;
+        }
+        for (int i = 1; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (!(c >= '0' && c <= '9') && c != '.' && c != 'e' && c != 'E' && c != '-' && c != '+') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The inferred type: {@code integer}, {@code double} or {@code string} (also for a column with no value). */
+    public String inferredType() {
+        if (count == 0 || !numeric) {
+            return "string";
+        }
+        return integral ? "integer" : "double";
+    }
+
+    /** The profile, typed as inferred. */
+    public ColumnProfile finish() {
+        return finish(inferredType());
+    }
+
+    /**
+     * The profile with a declared type (from a database's metadata). A numeric declared type gets
+     * numeric statistics when every value parsed as a number.
+     */
+    public ColumnProfile finish(String type) {
+        boolean numericStats = numeric && count > 0 && (type.equals("integer") || type.equals("double"));
+        OptionalLong distinct = exact == null ? OptionalLong.empty() : OptionalLong.of(exact.size());
+        if (numericStats) {
+            Map<Double, Double> quantiles = new LinkedHashMap<>();
+            for (double rank : RANKS) {
+                quantiles.put(rank, sketch.getQuantile(rank, QuantileSearchCriteria.INCLUSIVE));
+            }
+            return new ColumnProfile(name, type, count, missing, distinct, OptionalDouble.of(sketch.getMinItem()),
+                    OptionalDouble.of(sketch.getMaxItem()), OptionalDouble.of(sum / count), quantiles, Map.of());
+        }
+        return new ColumnProfile(name, type, count, missing, distinct, OptionalDouble.empty(), OptionalDouble.empty(),
+                OptionalDouble.empty(), Map.of(), topValues());
+    }
+
+    private Map<String, Long> topValues() {
+        List<Map.Entry<String, Long>> all = new ArrayList<>();
+        if (exact != null) {
+            exact.forEach((v, n) -> all.add(Map.entry(v, n[0])));
+        } else if (frequent != null) {
+            for (ItemsSketch.Row<String> row : frequent.getFrequentItems(ErrorType.NO_FALSE_NEGATIVES)) {
+                all.add(Map.entry(row.getItem(), row.getEstimate()));
+            }
+        }
+        // Ties broken by value, so that the same data always gives the same profile.
+        all.sort(Map.Entry.<String, Long>comparingByValue(Comparator.reverseOrder()).thenComparing(Map.Entry.comparingByKey()));
+        Map<String, Long> top = new LinkedHashMap<>();
+        for (Map.Entry<String, Long> e : all.subList(0, Math.min(ColumnProfile.TOP_VALUES, all.size()))) {
+            top.put(e.getKey(), e.getValue());
+        }
+        return top;
+    }
+}
