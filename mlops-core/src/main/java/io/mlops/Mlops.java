@@ -4,6 +4,7 @@ import io.mlops.api.ModelUri;
 import io.mlops.api.Principal;
 import io.mlops.api.artifact.ArtifactStore;
 import io.mlops.api.data.Datasets;
+import io.mlops.api.lineage.Lineage;
 import io.mlops.api.governance.Governance;
 import io.mlops.api.governance.RoleMapping;
 import io.mlops.api.registry.Registry;
@@ -54,6 +55,9 @@ public interface Mlops extends AutoCloseable {
 
     /** Dataset versions: files, folders and query results pinned by their content digest. */
     Datasets datasets();
+
+    /** Lineage both ways, and the report that says how to rebuild a version. */
+    Lineage lineage();
 
     Registry registry();
 

@@ -14,6 +14,9 @@ import io.mlops.api.PermissionDeniedException;
 import io.mlops.api.Principal;
 import io.mlops.api.artifact.ArtifactStore;
 import io.mlops.api.data.Datasets;
+import io.mlops.api.lineage.Lineage;
+import io.mlops.api.registry.GoldenCase;
+import io.mlops.api.registry.GoldenSet;
 import io.mlops.api.governance.AuditAnchor;
 import io.mlops.api.governance.AuditEntry;
 import io.mlops.api.governance.AuditLog;
@@ -46,6 +49,7 @@ import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
@@ -71,7 +75,8 @@ class AuthorizationPolicyTest {
     /** Operations on the handles authorization hands out: checked once when the handle is obtained. */
     private static final List<Class<?>> HANDLES = List.of(ActiveRun.class, BatchedMetricLogger.class, Scorer.class);
 
-    private static final List<Class<?>> GOVERNED = List.of(Mlops.class, Tracking.class, Datasets.class, Registry.class,
+    private static final List<Class<?>> GOVERNED = List.of(Mlops.class, Tracking.class, Datasets.class, Lineage.class,
+            Registry.class,
             Governance.class, AuditLog.class, ArtifactStore.class);
 
     @FunctionalInterface
@@ -93,6 +98,10 @@ class AuthorizationPolicyTest {
     static {
         rule("Mlops#tracking()", EVERYONE, (m, f) -> m.tracking());
         rule("Mlops#datasets()", EVERYONE, (m, f) -> m.datasets());
+        rule("Mlops#lineage()", EVERYONE, (m, f) -> m.lineage());
+        rule("Lineage#ofVersion(String,int)", EVERYONE, (m, f) -> m.lineage().ofVersion("m", 3));
+        rule("Lineage#ofDataset(String)", EVERYONE, (m, f) -> m.lineage().ofDataset(f.datasetDigest));
+        rule("Lineage#reproduceReport(String,int)", EVERYONE, (m, f) -> m.lineage().reproduceReport("m", 3));
         rule("Mlops#registry()", EVERYONE, (m, f) -> m.registry());
         rule("Mlops#artifacts()", EVERYONE, (m, f) -> m.artifacts());
         rule("Mlops#governance()", EVERYONE, (m, f) -> m.governance());
@@ -154,6 +163,9 @@ class AuthorizationPolicyTest {
         rule("Registry#listVersions(String)", EVERYONE, (m, f) -> m.registry().listVersions("m"));
         rule("Registry#setVersionTag(String,int,String,String)", DATA_SCIENTISTS,
                 (m, f) -> m.registry().setVersionTag("m", 1, "k", "v"));
+        rule("Registry#attachGoldenSet(String,int,GoldenSet)", DATA_SCIENTISTS,
+                (m, f) -> m.registry().attachGoldenSet("m", 1, Fixture.GOLDEN));
+        rule("Registry#goldenSet(String,int)", EVERYONE, (m, f) -> m.registry().goldenSet("m", 1));
         rule("Registry#setAlias(String,String,int)", EnumSet.of(ML_ENGINEER, VALIDATOR),
                 (m, f) -> m.registry().setAlias("m", "staging", 2));
         rule("Registry#deleteAlias(String,String)", EnumSet.of(ML_ENGINEER, VALIDATOR),
@@ -170,6 +182,9 @@ class AuthorizationPolicyTest {
         rule("Governance#reject(String,int,String)", VALIDATORS, (m, f) -> m.governance().reject("m", 2, "not yet"));
         rule("Governance#archive(String,int,String)", AUDITORS, (m, f) -> m.governance().archive("m", 1, "unused"));
         rule("Governance#transitions(String,int)", EVERYONE, (m, f) -> m.governance().transitions("m", 3));
+        // No flavor is on this module's class path: an allowed check ends in "no such flavor".
+        rule("Governance#checkGoldenSet(String,int)", EnumSet.of(DATA_SCIENTIST, ML_ENGINEER, VALIDATOR),
+                (m, f) -> m.governance().checkGoldenSet("m", 1));
         rule("Governance#rollback(String,String,String)", VALIDATORS,
                 (m, f) -> m.governance().rollback("m", "champion", "incident 42"));
         rule("Governance#aliasHistory(String)", EVERYONE, (m, f) -> m.governance().aliasHistory("m"));
@@ -274,7 +289,7 @@ class AuthorizationPolicyTest {
                 } catch (RuntimeException e) {
                     // Allowed through authorization; only the scorer may then fail, for want of a flavor here.
                     assertThat(operation).as("%s as %s failed after authorization: %s", operation, role, e)
-                            .startsWith("Mlops#scorer");
+                            .matches("Mlops#scorer.*|Governance#checkGoldenSet.*");
                 }
             } else {
                 long before = f.auditSize();
@@ -301,6 +316,9 @@ class AuthorizationPolicyTest {
         static final ModelSignature SIGNATURE = new ModelSignature(
                 List.of(TensorSpec.tensor("x", DataType.FLOAT, List.of(-1L, 1L))),
                 List.of(TensorSpec.tensor("y", DataType.FLOAT, List.of(-1L))), Map.of());
+
+        static final GoldenSet GOLDEN = new GoldenSet(1e-6, List.of(new GoldenCase(Map.of("x", 1.0),
+                Optional.empty(), Map.of(), List.of(2.0))));
 
         private final Mlops root;
         private final Mlops admin;
@@ -344,6 +362,7 @@ class AuthorizationPolicyTest {
             file = Files.writeString(folder.resolve("b.txt"), "b");
             root.artifacts().putDirectory("folders/saved", folder);
             datasetDigest = root.datasets().log("data", file).digest();
+            root.registry().attachGoldenSet("m", 1, GOLDEN);
         }
 
         /** Acting as a principal that holds exactly {@code role}. */

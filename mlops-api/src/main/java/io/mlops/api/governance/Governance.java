@@ -49,6 +49,15 @@ public interface Governance {
     List<StatusTransition> transitions(String name, int version);
 
     /**
+     * Scores a version on its golden set, in-process, on the verified bytes that would be served,
+     * and records the outcome (audit log, and the version tag {@code mlops.golden.last_check}).
+     * Moving a protected alias runs the same check and refuses a version that fails it.
+     *
+     * @throws io.mlops.api.NotFoundException if the version has no golden set
+     */
+    io.mlops.api.registry.GoldenSetCheck checkGoldenSet(String name, int version);
+
+    /**
      * Moves a protected alias back to the APPROVED version it pointed at before its current one
      * (skipping versions since archived), recorded as a rollback. Needs {@link Role#VALIDATOR}.
      *

@@ -54,6 +54,21 @@ public interface Registry {
 
     void setVersionTag(String name, int version, String key, String value);
 
+    /**
+     * Attaches known inputs with their expected outputs to a version. The set is stored in the
+     * artifact store and pinned on the version by its sha256 (tags {@code mlops.golden.*}, which
+     * cannot be set directly). Once attached, a protected alias moves to the version only if the
+     * version reproduces the set in-process. Allowed while the version is NEW: the evidence a
+     * validator reviews does not change under them.
+     *
+     * @return the version with its golden-set tags
+     * @throws io.mlops.api.ConflictException if the version is no longer NEW
+     */
+    ModelVersion attachGoldenSet(String name, int version, GoldenSet goldenSet);
+
+    /** The golden set of a version, checked against its pinned sha256; empty when none is attached. */
+    java.util.Optional<GoldenSet> goldenSet(String name, int version);
+
     /** Points {@code alias} at {@code version}, moving it if it pointed elsewhere. */
     void setAlias(String name, String alias, int version);
 

@@ -14,6 +14,7 @@ import io.mlops.api.governance.ModelInventory;
 import io.mlops.api.governance.Role;
 import io.mlops.api.governance.RoleGrant;
 import io.mlops.api.governance.StatusTransition;
+import io.mlops.api.registry.GoldenSetCheck;
 import io.mlops.api.registry.ModelVersion;
 import io.mlops.api.registry.ModelVersionStatus;
 import io.mlops.api.registry.RegisteredModel;
@@ -150,6 +151,17 @@ final class DefaultGovernance implements Governance {
         guard.require(Permission.READ, "governance.transitions", versionTarget(name, version));
         registry.version(name, version);
         return store.listTransitions(name, version);
+    }
+
+    @Override
+    public GoldenSetCheck checkGoldenSet(String name, int version) {
+        Validation.modelName(name);
+        Validation.version(name, version);
+        String target = versionTarget(name, version);
+        guard.require(Permission.CHECK_GOLDEN_SET, "governance.checkGoldenSet", target);
+        ModelVersion v = registry.version(name, version);
+        return registry.checkGoldenSet(v).orElseThrow(() -> new NotFoundException(v.uri()
+                + " has no golden set; attach one with registry().attachGoldenSet while the version is NEW"));
     }
 
     @Override

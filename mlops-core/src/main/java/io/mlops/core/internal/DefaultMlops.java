@@ -8,6 +8,7 @@ import io.mlops.api.ModelUri;
 import io.mlops.api.Principal;
 import io.mlops.api.artifact.ArtifactStore;
 import io.mlops.api.data.Datasets;
+import io.mlops.api.lineage.Lineage;
 import io.mlops.api.governance.Governance;
 import io.mlops.api.registry.ModelVersion;
 import io.mlops.api.registry.Registry;
@@ -39,6 +40,7 @@ public final class DefaultMlops implements Mlops {
     private final DefaultRegistry registry;
     private final DefaultGovernance governance;
     private final GovernedArtifactStore governedArtifacts;
+    private final DefaultLineage lineage;
     /** False for the views {@link #as} returns: they share the stores and must not close them. */
     private final boolean ownsStores;
 
@@ -49,9 +51,11 @@ public final class DefaultMlops implements Mlops {
         this.artifacts = artifacts;
         this.guard = guard;
         this.tracking = tracking;
-        this.registry = new DefaultRegistry(metadata, artifacts, guard, settings.protectedAliases());
+        this.registry = new DefaultRegistry(metadata, artifacts, guard, settings.protectedAliases(),
+                new GoldenSets(artifacts, version -> load(version, ScorerOptions.DEFAULTS)));
         this.governance = new DefaultGovernance(metadata, artifacts, registry, guard);
         this.governedArtifacts = new GovernedArtifactStore(artifacts, guard);
+        this.lineage = new DefaultLineage(metadata, artifacts, registry, guard);
         this.ownsStores = ownsStores;
     }
 
@@ -89,6 +93,11 @@ public final class DefaultMlops implements Mlops {
     }
 
     @Override
+    public Lineage lineage() {
+        return lineage;
+    }
+
+    @Override
     public Datasets datasets() {
         return tracking.datasets;
     }
@@ -120,6 +129,14 @@ public final class DefaultMlops implements Mlops {
         // Authorized once here; the scorer it returns scores without further checks.
         guard.require(Permission.READ, "serving.scorer", uri.toString());
         ModelVersion version = registry.resolveUnchecked(uri);
+        Scorer scorer = load(version, options);
+        return options.microBatching()
+                ? new MicroBatchingScorer(scorer, options.microBatchDelay().toNanos(), options.microBatchMaxRows())
+                : scorer;
+    }
+
+    /** Loads a version's verified bytes with its flavor; authorization is the caller's. */
+    private Scorer load(ModelVersion version, ScorerOptions options) {
         ModelFlavor flavor = Providers.flavor(version.flavor()).orElseThrow(() -> new InvalidArgumentException(
                 "model " + version.uri() + " has flavor '" + version.flavor() + "' but no such flavor is on the class path"
                         + " (found " + Providers.flavors().stream().map(ModelFlavor::name).toList() + "); add mlops-"
@@ -132,10 +149,7 @@ public final class DefaultMlops implements Mlops {
             throw e;
         }
         LOG.debug("loading {} ({} bytes, sha256 {}) as {}", version.uri(), bytes.length, version.sha256(), flavor.name());
-        Scorer scorer = flavor.load(version, bytes, options);
-        return options.microBatching()
-                ? new MicroBatchingScorer(scorer, options.microBatchDelay().toNanos(), options.microBatchMaxRows())
-                : scorer;
+        return flavor.load(version, bytes, options);
     }
 
     /**

@@ -12,6 +12,8 @@ import io.mlops.api.artifact.StoredObject;
 import io.mlops.api.governance.AliasChange;
 import io.mlops.api.governance.AliasChange.AliasAction;
 import io.mlops.api.registry.ModelSignature;
+import io.mlops.api.registry.GoldenSet;
+import io.mlops.api.registry.GoldenSetCheck;
 import io.mlops.api.registry.ModelVersion;
 import io.mlops.api.registry.ModelVersionStatus;
 import io.mlops.api.registry.NewModelVersion;
@@ -50,7 +52,11 @@ final class DefaultRegistry implements Registry {
     private final Clock clock;
     private final Set<String> protectedAliases;
 
-    DefaultRegistry(MetadataStore store, ArtifactStore artifacts, Guard guard, Set<String> protectedAliases) {
+    private final GoldenSets goldenSets;
+
+    DefaultRegistry(MetadataStore store, ArtifactStore artifacts, Guard guard, Set<String> protectedAliases,
+            GoldenSets goldenSets) {
+        this.goldenSets = goldenSets;
         this.store = store;
         this.artifacts = artifacts;
         this.guard = guard;
@@ -224,6 +230,10 @@ final class DefaultRegistry implements Registry {
     @Override
     public void setVersionTag(String name, int version, String key, String value) {
         Validation.tagValue(Validation.key("tag", key), value);
+        if (key.startsWith(GoldenSets.TAG_PREFIX)) {
+            throw new InvalidArgumentException("version tag '" + key + "' is reserved: golden sets are attached with"
+                    + " attachGoldenSet and checked with governance().checkGoldenSet");
+        }
         Validation.modelName(name);
         Validation.version(name, version);
         String target = ModelUri.ofVersion(name, version).toString();
@@ -231,6 +241,52 @@ final class DefaultRegistry implements Registry {
         version(name, version);
         store.setVersionTag(name, version, key, value);
         guard.record("registry.setVersionTag", target, Map.of("after", Map.of(key, value)));
+    }
+
+    @Override
+    public ModelVersion attachGoldenSet(String name, int version, GoldenSet goldenSet) {
+        Validation.modelName(name);
+        Validation.version(name, version);
+        Objects.requireNonNull(goldenSet, "golden set");
+        String target = ModelUri.ofVersion(name, version).toString();
+        guard.require(Permission.REGISTER, "registry.attachGoldenSet", target);
+        ModelVersion v = version(name, version);
+        if (v.status() != ModelVersionStatus.NEW) {
+            throw new ConflictException("cannot attach a golden set to " + v.uri() + ": it is " + v.status()
+                    + "; a golden set is evidence and is fixed once approval is requested. Register a new version");
+        }
+        Map<String, String> tags = goldenSets.store(v, goldenSet);
+        tags.forEach((key, value) -> store.setVersionTag(name, version, key, value));
+        guard.record("registry.attachGoldenSet", target, Map.of("after", tags));
+        return version(name, version);
+    }
+
+    @Override
+    public Optional<GoldenSet> goldenSet(String name, int version) {
+        Validation.modelName(name);
+        Validation.version(name, version);
+        guard.require(Permission.READ, "registry.goldenSet", ModelUri.ofVersion(name, version).toString());
+        return goldenSets.load(version(name, version));
+    }
+
+    /** Scores {@code v} on its golden set, if it has one, and records the outcome. Authorization is the caller's. */
+    Optional<GoldenSetCheck> checkGoldenSet(ModelVersion v) {
+        Optional<GoldenSet> set = goldenSets.load(v);
+        if (set.isEmpty()) {
+            return Optional.empty();
+        }
+        GoldenSetCheck check = goldenSets.check(v, set.get(), principal.name(), clock.millis());
+        store.setVersionTag(v.name(), v.version(), GoldenSets.TAG_LAST_CHECK, check.summary() + " by " + check.checkedBy()
+                + " at " + java.time.Instant.ofEpochMilli(check.checkedAt()));
+        Map<String, Object> after = new LinkedHashMap<>();
+        after.put("passed", check.passed());
+        after.put("cases", check.cases());
+        after.put("failedCases", check.failedCases());
+        after.put("maxDifference", check.maxDifference());
+        after.put("tolerance", check.tolerance());
+        after.put("failures", check.failures());
+        guard.record("governance.checkGoldenSet", v.uri().toString(), Map.of("after", after));
+        return Optional.of(check);
     }
 
     @Override
@@ -271,6 +327,14 @@ final class DefaultRegistry implements Registry {
                 if (governed && v.status() != ModelVersionStatus.APPROVED) {
                     throw guard.deny(actionName, target, "protected alias '" + alias + "' may point only at an APPROVED"
                             + " version, but " + v.uri() + " is " + v.status() + "; have it approved first");
+                }
+                if (governed && action == AliasAction.SET && attempt == 1 && from != toVersion) {
+                    // Known data with known results, on the exact bytes that will be served, before they are.
+                    Optional<GoldenSetCheck> check = checkGoldenSet(v);
+                    if (check.isPresent() && !check.get().passed()) {
+                        throw guard.deny(actionName, target, "protected alias '" + alias + "' may not point at " + v.uri()
+                                + ": its golden set " + check.get().summary() + "; " + check.get().failures());
+                    }
                 }
             }
             if (action == AliasAction.DELETE && from == 0) {

@@ -46,7 +46,9 @@ public enum Permission {
     /** Delete artifacts. */
     DELETE(ADMIN),
     /** Hand out a time-limited download link, usable by anyone who holds it: not for viewers. */
-    SHARE_ARTIFACT(DATA_SCIENTIST, ML_ENGINEER, VALIDATOR, ADMIN);
+    SHARE_ARTIFACT(DATA_SCIENTIST, ML_ENGINEER, VALIDATOR, ADMIN),
+    /** Score a version on its golden set and record the outcome: before asking for approval, and before deciding. */
+    CHECK_GOLDEN_SET(DATA_SCIENTIST, ML_ENGINEER, VALIDATOR);
 
     private final Set<Role> roles;
 
