@@ -47,14 +47,16 @@ final class GoldenSets {
         this.loader = loader;
     }
 
-    static String keyOf(ModelVersion version) {
-        return ArtifactKeys.validate("models/" + version.name() + "/versions/" + version.version() + "/golden-set.json");
+    /** Named by content: artifacts are write-once, and a NEW version may have its set replaced. */
+    static String keyOf(ModelVersion version, String sha256) {
+        return ArtifactKeys.validate("models/" + version.name() + "/versions/" + version.version() + "/golden-set-"
+                + sha256 + ".json");
     }
 
     /** Stores the set; returns the tags that pin it. */
     Map<String, String> store(ModelVersion version, GoldenSet set) {
         byte[] json = toJson(set);
-        String key = keyOf(version);
+        String key = keyOf(version, Digests.sha256Hex(json));
         String sha = artifacts.put(key, new ByteArrayInputStream(json)).sha256();
         Map<String, String> tags = new LinkedHashMap<>();
         tags.put(TAG_KEY, key);
