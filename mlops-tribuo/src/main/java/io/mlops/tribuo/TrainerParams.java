@@ -53,8 +53,10 @@ final class TrainerParams {
     private static void flattenObject(String path, ObjectProvenance object, Map<String, String> params, int depth) {
         for (Pair<String, Provenance> field : object) {
             String name = field.getA();
-            if (HOST_SHORT_NAME.equals(name) || (depth == 0 && TrainerProvenance.TRIBUO_VERSION_STRING.equals(name))) {
-                continue; // the trainer's tribuo-version is the model's, logged once as tribuo.version
+            // The trainer's own tribuo-version is the model's, which is logged once as tribuo.version.
+            boolean trainerVersion = depth == 0 && TrainerProvenance.TRIBUO_VERSION_STRING.equals(name);
+            if (HOST_SHORT_NAME.equals(name) || trainerVersion) {
+                continue;
             }
             String fieldPath = path + "." + (CLASS_NAME.equals(name) ? "class" : name);
             flatten(fieldPath, field.getB(), params, depth + 1);

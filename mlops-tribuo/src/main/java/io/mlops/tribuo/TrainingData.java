@@ -41,7 +41,8 @@ final class TrainingData {
      */
     static Optional<Dataset> of(ModelProvenance provenance) {
         DatasetProvenance dataset = provenance.getDatasetProvenance();
-        if (dataset == null || !(dataset.getSourceProvenance() instanceof ObjectProvenance source)) {
+        DataProvenance source = dataset == null ? null : dataset.getSourceProvenance();
+        if (source == null) {
             return Optional.empty();
         }
         Map<String, Provenance> fields = new LinkedHashMap<>();
@@ -129,6 +130,6 @@ final class TrainingData {
     static String describeSource(ModelProvenance provenance) {
         DatasetProvenance dataset = provenance.getDatasetProvenance();
         DataProvenance source = dataset == null ? null : dataset.getSourceProvenance();
-        return source instanceof ObjectProvenance object ? object.getClassName() : String.valueOf(source);
+        return source == null ? "none" : source.getClassName();
     }
 }
