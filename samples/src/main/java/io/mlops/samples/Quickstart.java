@@ -7,14 +7,14 @@ import io.mlops.api.governance.ModelInventory;
 import io.mlops.api.governance.RiskTier;
 import io.mlops.api.governance.Role;
 import io.mlops.api.governance.RoleMapping;
-import io.mlops.api.artifact.StoredObject;
+import io.mlops.api.data.DatasetVersion;
+import io.mlops.api.lineage.VersionLineage;
+import io.mlops.api.registry.GoldenCase;
+import io.mlops.api.registry.GoldenSet;
 import io.mlops.api.registry.ModelVersion;
-import io.mlops.api.registry.NewModelVersion;
 import io.mlops.api.serving.Prediction;
 import io.mlops.api.serving.Scorer;
 import io.mlops.api.tracking.ActiveRun;
-import io.mlops.api.tracking.Dataset;
-import io.mlops.api.tracking.DatasetColumn;
 import io.mlops.api.tracking.RunSpec;
 import io.mlops.samples.bank.BankMarketingData;
 import io.mlops.samples.bank.BankMarketingData.BankClient;
@@ -22,18 +22,10 @@ import io.mlops.samples.bank.BankModelTrainer;
 import io.mlops.samples.bank.BankModelTrainer.TrainingResult;
 import io.mlops.samples.bank.OnnxPipelineExporter;
 import io.mlops.serving.ModelServer;
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
+import io.mlops.tribuo.TribuoModels;
 import java.nio.file.Path;
-import java.security.DigestInputStream;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -69,6 +61,8 @@ public final class Quickstart {
     /** How far the served ONNX probabilities may be from Tribuo's own (float32 arithmetic in the graph). */
     static final double TOLERANCE = 1e-5;
     private static final int SCORING_BATCH = 1024;
+    /** Test clients whose answers every promotion must reproduce. */
+    static final int GOLDEN_CASES = 50;
 
     /** Held so the level sticks: java.util.logging keeps loggers only weakly. */
     private static final java.util.logging.Logger TRIBUO_LOG = java.util.logging.Logger.getLogger("org.tribuo");
@@ -108,24 +102,26 @@ public final class Quickstart {
                 .tag("framework", "tribuo")
                 .build())) {
             runId = run.id();
-            // 1. the data set, pinned by its digest
-            run.logInput(describe(csv, data), "training");
+            // 1. the data set: stored once, content-addressed, with its schema and column profile
+            DatasetVersion dataset = run.logDataset("bank-marketing", csv, "training");
 
             // 2. train with a fixed seed on an 80/20 split, leaving out the leaky 'duration'
             result = trainer.train(data);
             run.logParams(result.hyperParameters());
             run.logParam("features", String.join(",", BankMarketingData.FEATURE_COLUMNS));
             run.logParam("excluded_features", "duration");
-            run.logMetrics(result.metrics(), 0);
+            // Tribuo's trainer configuration, provenance and the test metrics, in one call
+            TribuoModels.log(run, result.model(), result.metrics());
 
-            // 3. export to ONNX with the preprocessing inside the graph, store and register it
+            // 3. export to ONNX with the preprocessing inside the graph (Tribuo's provenance in its
+            //    metadata), store and register it
             byte[] onnx = new OnnxPipelineExporter("io.mlops.samples", 1).exportBytes(result.model(), result.encoding());
-            StoredObject artifact = run.logArtifact(new ByteArrayInputStream(onnx), "model/model.onnx");
-            version = mlops.registry().createVersion(NewModelVersion.builder(MODEL_NAME, artifact.key())
-                    .runId(run.id())
-                    .description("Tribuo logistic regression on bank-marketing without 'duration'")
-                    .tag("test_auc", String.format(java.util.Locale.ROOT, "%.4f", result.testAuc()))
-                    .build());
+            version = TribuoModels.register(mlops, run, MODEL_NAME, onnx, result.model(),
+                    "Tribuo logistic regression on bank-marketing without 'duration'");
+            mlops.registry().setVersionTag(MODEL_NAME, version.version(), "test_auc",
+                    String.format(java.util.Locale.ROOT, "%.4f", result.testAuc()));
+            System.out.printf("Logged %s (%d rows, %s) and registered %s%n", dataset.uri(),
+                    dataset.rowCount().orElse(0), dataset.profile().size() + " columns profiled", version.uri());
             run.finish();
         }
 
@@ -142,7 +138,11 @@ public final class Quickstart {
         System.out.printf(java.util.Locale.ROOT, "%s: ONNX scores equal Tribuo's on all %d test clients (max difference %.2e)%n",
                 version.uri(), result.split().test().size(), maxDifference);
 
-        // 5. four eyes: the data scientist asks for approval and may not give it herself; an
+        // 5. the known-data gate: Tribuo's own answers on test clients travel with the version, and
+        //    the protected alias will move only if the registered bytes still give them
+        mlops.registry().attachGoldenSet(MODEL_NAME, version.version(), goldenSet(result));
+
+        // 6. four eyes: the data scientist asks for approval and may not give it herself; an
         //    independent validator approves and moves the protected alias
         String evidence = String.format(java.util.Locale.ROOT, "test AUC %.4f on a 20%% holdout; ONNX equals Tribuo"
                 + " within %.0e on %d clients", result.testAuc(), TOLERANCE, result.split().test().size());
@@ -168,7 +168,7 @@ public final class Quickstart {
         version = mlops.registry().getVersion(MODEL_NAME, version.version());
         System.out.printf("%s approved by %s and promoted to %s%n", version.uri(), VALIDATOR.name(), ALIAS);
 
-        // 6. score through a model server, as an application would: it verifies the artifact's
+        // 7. score through a model server, as an application would: it verifies the artifact's
         //    sha256, loads the version the alias names, and swaps in a new one when the alias moves
         try (ModelServer server = ModelServer.builder(mlops).pollInterval(Duration.ofSeconds(30)).build()) {
             Scorer scorer = server.scorer("models:/" + MODEL_NAME + "@" + ALIAS);
@@ -180,7 +180,28 @@ public final class Quickstart {
                         client.value("age"), client.value("job"), client.value("marital"), p.probability("yes"));
             }
         }
+
+        // 8. lineage: what produced this version, and what a rebuild would still need
+        VersionLineage lineage = mlops.lineage().ofVersion(MODEL_NAME, version.version());
+        System.out.printf("Lineage of %s: run %s, data %s, commit %s, %s%n", version.uri(), runId,
+                lineage.inputs().stream().map(in -> in.input().dataset().name() + "@" + in.input().dataset().digest()
+                        .substring(0, 19) + "…").toList(),
+                lineage.code().getOrDefault("mlflow.source.git.commit", "not recorded"),
+                lineage.gaps().isEmpty() ? "nothing missing" : "gaps: " + lineage.gaps());
+        System.out.println(version.uri() + " golden set: " + version.tags().get("mlops.golden.last_check"));
         return new Outcome(runId, version, result.testAuc(), maxDifference);
+    }
+
+    /** The first {@value #GOLDEN_CASES} test clients with Tribuo's own class probabilities. */
+    static GoldenSet goldenSet(TrainingResult result) {
+        List<GoldenCase> cases = new ArrayList<>();
+        for (BankClient client : result.split().test().subList(0, GOLDEN_CASES)) {
+            Map<String, Double> expected = new java.util.LinkedHashMap<>();
+            result.model().predict(result.encoding().toExample(client, LabelFactory.UNKNOWN_LABEL)).getOutputScores()
+                    .forEach((label, score) -> expected.put(label, score.getScore()));
+            cases.add(new GoldenCase(client.toScoringInput(), java.util.Optional.empty(), expected, List.of()));
+        }
+        return new GoldenSet(TOLERANCE, cases);
     }
 
     /** Largest absolute difference in any class probability over the whole test split. */
@@ -203,39 +224,6 @@ public final class Quickstart {
             }
         }
         return max;
-    }
-
-    /** The CSV as a dataset version: its sha256, row count and column schema. */
-    static Dataset describe(Path csv, BankMarketingData data) {
-        List<DatasetColumn> schema = new ArrayList<>();
-        for (String column : headerOf(csv)) {
-            boolean numeric = BankMarketingData.NUMERIC_COLUMNS.contains(column) || column.equals("duration");
-            schema.add(new DatasetColumn(column, numeric ? "integer" : "string"));
-        }
-        return Dataset.builder("bank-marketing", "sha256:" + sha256(csv))
-                .source(csv.toAbsolutePath().normalize().toUri().toString())
-                .rowCount(data.rows().size())
-                .schema(schema)
-                .build();
-    }
-
-    private static List<String> headerOf(Path csv) {
-        try (java.io.BufferedReader reader = Files.newBufferedReader(csv)) {
-            return List.of(reader.readLine().split(","));
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + csv, e);
-        }
-    }
-
-    private static String sha256(Path file) {
-        try (InputStream in = new DigestInputStream(Files.newInputStream(file), MessageDigest.getInstance("SHA-256"))) {
-            in.transferTo(java.io.OutputStream.nullOutputStream());
-            return HexFormat.of().formatHex(((DigestInputStream) in).getMessageDigest().digest());
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + file, e);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     /** The embedded stores under {@code home}, governed, acting as the data scientist. */

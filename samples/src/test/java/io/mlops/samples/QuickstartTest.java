@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.mlops.Mlops;
 import io.mlops.api.governance.AuditLog;
 import io.mlops.api.governance.AuditOutcome;
+import io.mlops.api.lineage.VersionLineage;
 import io.mlops.api.governance.StatusTransition;
 import io.mlops.api.registry.ModelVersion;
 import io.mlops.api.registry.ModelVersionStatus;
@@ -61,13 +62,37 @@ class QuickstartTest {
             assertThat(run.metric("test_auc")).hasValueSatisfying(auc -> assertThat(auc).isGreaterThan(0.75));
             assertThat(run.inputs()).singleElement().satisfies(input -> {
                 assertThat(input.context()).isEqualTo("training");
-                assertThat(input.dataset().digest())
-                        .isEqualTo("sha256:2d42394367a113d8d2a9adadd0e1f95911b458b31168dd20600ba8a8e7b2a2c7");
                 assertThat(input.dataset().rowCount()).hasValue(41_188);
                 assertThat(input.dataset().schema()).hasSize(15);
+                // The version id is the manifest's digest; the manifest pins the file's own sha256.
+                assertThat(mlops.datasets().manifest(input.dataset().digest()).entries()).singleElement()
+                        .satisfies(file -> assertThat(file.sha256())
+                                .isEqualTo("2d42394367a113d8d2a9adadd0e1f95911b458b31168dd20600ba8a8e7b2a2c7"));
             });
-            assertThat(mlops.tracking().listArtifacts(second.runId())).extracting(o -> o.key())
-                    .containsExactly("runs/" + second.runId() + "/model/model.onnx");
+            // Two quickstart runs logged the same data: it is stored once.
+            assertThat(mlops.artifacts().list("datasets/blobs/")).hasSize(1);
+            assertThat(mlops.tracking().listArtifacts(second.runId())).extracting(o -> o.key()).containsExactlyInAnyOrder(
+                    "runs/" + second.runId() + "/model/model.onnx", "runs/" + second.runId() + "/mlops/environment.json",
+                    "runs/" + second.runId() + "/tribuo/provenance.json");
+            assertThat(run.params()).containsKey("trainer.class").containsEntry("seed", run.params().get("seed"));
+
+            // Full lineage: version -> run -> data (restorable from the store), code and environment.
+            VersionLineage lineage = mlops.lineage().ofVersion(Quickstart.MODEL_NAME, second.version().version());
+            assertThat(lineage.run()).map(Run::id).contains(second.runId());
+            assertThat(lineage.inputs()).singleElement().satisfies(in -> assertThat(in.stored()).isPresent());
+            assertThat(lineage.environment()).containsKeys("mlops.env.java", "mlops.env.os");
+            assertThat(lineage.gaps()).noneSatisfy(gap -> assertThat(gap).contains("digest only"));
+            String digest = run.inputs().get(0).dataset().digest();
+            assertThat(mlops.lineage().ofDataset(digest).versions()).extracting(ModelVersion::version)
+                    .containsExactly(first.version().version(), second.version().version());
+            assertThat(mlops.lineage().reproduceReport(Quickstart.MODEL_NAME, second.version().version()))
+                    .contains("mlops.datasets().download(\"" + digest + "\", dir)")
+                    .contains("| `seed` |");
+
+            // The golden set was checked when victor moved champion, and passed.
+            assertThat(mlops.registry().getVersion(Quickstart.MODEL_NAME, second.version().version()).tags())
+                    .hasEntrySatisfying("mlops.golden.last_check", check -> assertThat(check)
+                            .startsWith("passed: " + Quickstart.GOLDEN_CASES + " cases, 0 failed").contains("by victor"));
         }
         assertThat(first.auc()).isGreaterThan(0.75);
         assertThat(second.maxDifference()).isLessThanOrEqualTo(Quickstart.TOLERANCE);
