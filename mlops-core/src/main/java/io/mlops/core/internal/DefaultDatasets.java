@@ -233,7 +233,7 @@ final class DefaultDatasets implements Datasets {
         MessageDigest sha = Digests.sha256();
         Optional<Tabular> tabular = Optional.empty();
         long size;
-        try (CountingDigestStream in = new CountingDigestStream(Files.newInputStream(file), sha)) {
+        try (CountingInputStream in = new CountingInputStream(new DigestInputStream(Files.newInputStream(file), sha))) {
             if (profile) {
                 try {
                     tabular = Optional.of(CsvProfiler.profile(in, relativePath));
@@ -242,7 +242,7 @@ final class DefaultDatasets implements Datasets {
                 }
             }
             in.transferTo(OutputStream.nullOutputStream());
-            size = in.count;
+            size = in.count();
         } catch (IOException e) {
             throw new MlopsException("cannot read " + file + " to log it as a dataset: " + e, e);
         }
@@ -399,32 +399,5 @@ final class DefaultDatasets implements Datasets {
 
     private static String abbreviate(String sql) {
         return sql.length() <= 200 ? sql : sql.substring(0, 200) + "…";
-    }
-
-    /** Hashes and counts what passes through; transferTo stays on the digesting path. */
-    private static final class CountingDigestStream extends DigestInputStream {
-        long count;
-
-        CountingDigestStream(InputStream in, MessageDigest digest) {
-            super(in, digest);
-        }
-
-        @Override
-        public int read() throws IOException {
-            int b = super.read();
-            if (b >= 0) {
-                count++;
-            }
-            return b;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            int n = super.read(b, off, len);
-            if (n > 0) {
-                count += n;
-            }
-            return n;
-        }
     }
 }

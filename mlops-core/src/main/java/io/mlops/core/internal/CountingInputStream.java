@@ -1,18 +1,18 @@
-package io.mlops.core.internal.serving.batch;
+package io.mlops.core.internal;
 
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 
-/** Counts the bytes taken from the underlying stream, for progress reports. Not thread-safe. */
-final class CountingInputStream extends FilterInputStream {
+/** Counts the bytes taken from the underlying stream (progress reports, sizes of what was hashed). Not thread-safe. */
+public final class CountingInputStream extends FilterInputStream {
     private long count;
 
-    CountingInputStream(InputStream in) {
+    public CountingInputStream(InputStream in) {
         super(in);
     }
 
-    long count() {
+    public long count() {
         return count;
     }
 
