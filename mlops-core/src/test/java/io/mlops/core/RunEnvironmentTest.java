@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.mlops.Mlops;
+import io.mlops.api.InvalidArgumentException;
 import io.mlops.api.StoreUnavailableException;
 import io.mlops.api.artifact.ArtifactStore;
 import io.mlops.api.tracking.ActiveRun;
@@ -24,7 +25,7 @@ class RunEnvironmentTest {
     @Test
     void startRun_recordsJvmOsHostAndLibraries_asTagsAndAnArtifact() throws Exception {
         try (Mlops mlops = Mlops.builder().metadata("mem:").artifacts("mem:").build();
-                ActiveRun run = mlops.tracking().startRun(RunSpec.builder("exp").tag("mlops.env.host", "declared-host").build())) {
+                ActiveRun run = mlops.tracking().startRun(RunSpec.builder("exp").tag("team", "retail").build())) {
             Run stored = run.snapshot();
             RunEnvironment environment;
             try (InputStream in = mlops.artifacts().open(run.artifactKey("mlops/environment.json"))) {
@@ -33,14 +34,34 @@ class RunEnvironmentTest {
 
             assertThat(stored.tags()).containsEntry("mlops.env.cpus", String.valueOf(Runtime.getRuntime().availableProcessors()))
                     .containsEntry("mlops.env.user", System.getProperty("user.name"))
-                    .containsKey("mlops.env.java").containsKey("mlops.env.os")
-                    .containsEntry("mlops.env.host", "declared-host");   // the caller's tag wins
+                    .containsKey("mlops.env.java").containsKey("mlops.env.os").containsKey("mlops.env.host")
+                    .containsEntry("team", "retail");
             assertThat(stored.tags().get("mlops.env.java")).startsWith(System.getProperty("java.version"));
             assertThat(environment.libraries()).as("this test's own class path")
                     .anySatisfy(library -> assertThat(library.name()).isEqualTo("junit-jupiter-api"));
             assertThat(stored.tags()).containsEntry("mlops.env.libraries", String.valueOf(environment.libraries().size()));
             // The build runs inside the project's git repository.
             environment.git().ifPresent(git -> assertThat(stored.tags()).containsEntry("mlflow.source.git.commit", git.commit()));
+            run.finish();
+        }
+    }
+
+    @Test
+    void capturedTags_cannotBeRestatedByTheCaller_atStartOrLater() {
+        try (Mlops mlops = Mlops.builder().metadata("mem:").artifacts("mem:").build()) {
+            assertThatThrownBy(() -> mlops.tracking().startRun(RunSpec.builder("exp").tag("mlops.git.dirty", "false").build()))
+                    .isInstanceOf(InvalidArgumentException.class).hasMessageContaining("'mlops.git.dirty'")
+                    .hasMessageContaining("captureEnvironment(false)");
+            assertThat(mlops.tracking().findExperimentByName("exp")).isEmpty();
+            try (ActiveRun run = mlops.tracking().startRun("exp")) {
+                assertThatThrownBy(() -> run.setTag("mlflow.source.git.commit", "0".repeat(40)))
+                        .isInstanceOf(InvalidArgumentException.class);
+                run.finish();
+            }
+        }
+        try (Mlops own = Mlops.builder().metadata("mem:").artifacts("mem:").captureEnvironment(false).build();
+                ActiveRun run = own.tracking().startRun(RunSpec.builder("exp").tag("mlops.git.dirty", "false").build())) {
+            assertThat(run.snapshot().tags()).containsEntry("mlops.git.dirty", "false");
             run.finish();
         }
     }

@@ -8,8 +8,13 @@ import java.util.OptionalLong;
 
 /**
  * What one column of a tabular dataset version holds. Numeric columns have their range, mean and
- * quantiles (from a KLL sketch: rank error about 1.3% whatever the row count); other columns their
+ * quantiles (from a KLL sketch: rank error about 1.3% whatever the row count; the sketch is
+ * randomised, so two profiles of the same data may differ within that error); other columns their
  * most frequent values. Empty cells count as missing.
+ *
+ * <p>Top values are raw data copied into the metadata store: only values seen at least twice (and,
+ * above {@link #DISTINCT_LIMIT} distinct values, in at least 1% of rows) are kept, each cut to 256
+ * characters, so that identifying one-off values (names, account numbers) are not.
  *
  * @param name       column name
  * @param type       inferred or declared logical type: {@code integer}, {@code double}, {@code string}, …

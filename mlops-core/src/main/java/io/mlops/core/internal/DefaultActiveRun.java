@@ -108,6 +108,7 @@ final class DefaultActiveRun implements ActiveRun {
     @Override
     public ActiveRun setTag(String key, String value) {
         Validation.tagValue(Validation.key("tag", key), value);
+        tracking.refuseCapturedTag(key);
         checkRunning("set tag '" + key + "'");
         tracking.store.setRunTag(id(), key, value);
         tracking.guard.record("tracking.setTag", target(), Map.of("after", Map.of(key, value)));

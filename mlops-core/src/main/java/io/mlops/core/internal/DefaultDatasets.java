@@ -54,8 +54,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Dataset versions over the metadata store (the index) and the artifact store (the bytes,
- * content-addressed). Files are read once: the same pass hashes them and, for tables, profiles
- * them; only then is a file uploaded, and only if its blob is not stored already.
+ * content-addressed). One pass hashes a file and, for tables, profiles it; a second uploads it,
+ * only if its blob is not stored already, and the store's own digest of what it received is
+ * compared with the first pass's.
  */
 final class DefaultDatasets implements Datasets {
 
@@ -97,9 +98,15 @@ final class DefaultDatasets implements Datasets {
                     ? " is neither a regular file nor a folder" : " does not exist") + "; give a file or a folder");
         }
         List<Path> files = regularFiles(root);
+        List<Path> links = symbolicLinks(root);
         if (files.isEmpty()) {
-            throw new InvalidArgumentException("dataset '" + name + "': folder " + root + " holds no file; a dataset"
-                    + " version needs at least one");
+            throw new InvalidArgumentException("dataset '" + name + "': folder " + root + " holds no regular file"
+                    + (links.isEmpty() ? "" : " (" + links.size() + " symbolic links, which are not followed)")
+                    + "; a dataset version needs at least one");
+        }
+        if (!links.isEmpty()) {
+            LOG.warn("dataset '{}': {} symbolic link(s) under {} are not followed and not part of the version: {}", name,
+                    links.size(), root, links.subList(0, Math.min(10, links.size())));
         }
         List<ManifestEntry> entries = new ArrayList<>(files.size());
         for (Path file : files) {
@@ -269,7 +276,8 @@ final class DefaultDatasets implements Datasets {
         DatasetManifest manifest = DatasetManifests.of(entries);
         String hex = manifest.digest().substring(DatasetManifests.DIGEST_PREFIX.length());
         String manifestKey = MANIFESTS + hex + ".json";
-        if (artifacts.stat(manifestKey).isEmpty()) {
+        if (!artifacts.stat(manifestKey).map(o -> o.sha256().equals(hex)).orElse(false)) {
+            // Different bytes already under the key raise AlreadyExists: a planted manifest is not taken as ours.
             artifacts.put(manifestKey, new ByteArrayInputStream(DatasetManifests.canonicalBytes(manifest.entries())));
         }
         DatasetVersion candidate = new DatasetVersion(name, manifest.digest(), kind, source, entries.size(),
@@ -341,6 +349,7 @@ final class DefaultDatasets implements Datasets {
             case Types.TIME -> rs.getObject(column, java.time.LocalTime.class);
             case Types.TIMESTAMP -> rs.getObject(column, java.time.LocalDateTime.class);
             case Types.TIMESTAMP_WITH_TIMEZONE -> rs.getObject(column, java.time.OffsetDateTime.class);
+            case Types.TIME_WITH_TIMEZONE -> rs.getObject(column, java.time.OffsetTime.class);
             default -> rs.getObject(column);
         };
         if (value == null) {
@@ -355,8 +364,19 @@ final class DefaultDatasets implements Datasets {
         if (value instanceof byte[] bytes) {
             return Base64.getEncoder().encodeToString(bytes);
         }
-        if (value instanceof java.sql.Clob || value instanceof java.sql.Blob) {
-            return rs.getString(column);
+        if (value instanceof java.sql.Blob blob) {
+            try {
+                return Base64.getEncoder().encodeToString(blob.getBytes(1, Math.toIntExact(blob.length())));
+            } finally {
+                blob.free();
+            }
+        }
+        if (value instanceof java.sql.Clob clob) {
+            try {
+                return clob.getSubString(1, Math.toIntExact(clob.length()));
+            } finally {
+                clob.free();
+            }
         }
         return value.toString();
     }
@@ -377,6 +397,14 @@ final class DefaultDatasets implements Datasets {
     private static List<Path> regularFiles(Path root) {
         try (Stream<Path> walk = Files.walk(root)) {
             return walk.filter(p -> Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)).sorted().toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list " + root, e);
+        }
+    }
+
+    private static List<Path> symbolicLinks(Path root) {
+        try (Stream<Path> walk = Files.walk(root)) {
+            return walk.filter(Files::isSymbolicLink).sorted().toList();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot list " + root, e);
         }

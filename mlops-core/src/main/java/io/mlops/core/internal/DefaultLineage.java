@@ -75,8 +75,11 @@ final class DefaultLineage implements Lineage {
         if (run.isPresent()) {
             Run r = run.get();
             for (DatasetInput input : r.inputs()) {
-                Optional<DatasetVersion> stored = store.findDatasetVersions(input.dataset().digest()).stream()
-                        .filter(d -> d.name().equals(input.dataset().name())).findFirst();
+                // By digest alone: the content restores whatever name it was stored under.
+                List<DatasetVersion> sameContent = store.findDatasetVersions(input.dataset().digest());
+                Optional<DatasetVersion> stored = sameContent.stream()
+                        .filter(d -> d.name().equals(input.dataset().name())).findFirst()
+                        .or(() -> sameContent.stream().findFirst());
                 if (stored.isEmpty()) {
                     gaps.add("dataset '" + input.dataset().name() + "' (" + input.dataset().digest() + ", " + input.context()
                             + ") is recorded by digest only: its content is not in the store and cannot be restored from it");
@@ -91,6 +94,21 @@ final class DefaultLineage implements Lineage {
                     code.put(key, value);
                 } else if (key.startsWith("mlops.env.")) {
                     environment.put(key, value);
+                }
+            });
+            EnvironmentRecord record = environmentOf(r);
+            record.problem().ifPresent(gaps::add);
+            record.environment().flatMap(RunEnvironment::git).ifPresent(git -> {
+                // Tags can be edited; the environment artifact is write-once and verified on read.
+                String tagged = code.get(RunEnvironment.TAG_GIT_COMMIT);
+                if (tagged != null && !tagged.equals(git.commit())) {
+                    gaps.add("the run's tag " + RunEnvironment.TAG_GIT_COMMIT + " (" + tagged + ") differs from the commit in its"
+                            + " environment record (" + git.commit() + "); the record is the one captured at start");
+                }
+                String dirty = git.dirty().map(String::valueOf).orElse("unknown");
+                if (code.containsKey(RunEnvironment.TAG_GIT_DIRTY) && !dirty.equals(code.get(RunEnvironment.TAG_GIT_DIRTY))) {
+                    gaps.add("the run's tag " + RunEnvironment.TAG_GIT_DIRTY + " (" + code.get(RunEnvironment.TAG_GIT_DIRTY)
+                            + ") differs from its environment record (" + dirty + ")");
                 }
             });
             if (!code.containsKey(RunEnvironment.TAG_GIT_COMMIT)) {
@@ -172,7 +190,7 @@ final class DefaultLineage implements Lineage {
 
             md.append("## Environment\n\n");
             lineage.environment().forEach((k, value) -> row(md, "`" + k + "`", cell(value)));
-            Optional<RunEnvironment> env = environmentOf(r);
+            Optional<RunEnvironment> env = environmentOf(r).environment();
             if (env.isPresent()) {
                 md.append("\nLibraries on the class path (`")
                         .append(DefaultTracking.artifactPrefix(r.id())).append(DefaultTracking.ENVIRONMENT_ARTIFACT).append("`):\n\n");
@@ -231,8 +249,9 @@ final class DefaultLineage implements Lineage {
         }
 
         md.append("## Golden set\n\n");
-        if (v.tags().containsKey(GoldenSets.TAG_KEY)) {
-            row(md, "Stored at", "`" + v.tags().get(GoldenSets.TAG_KEY) + "` (sha256 `" + v.tags().get(GoldenSets.TAG_SHA256) + "`)");
+        if (v.tags().containsKey(GoldenSets.TAG_SHA256)) {
+            row(md, "Stored at", "`" + GoldenSets.keyOf(v, v.tags().get(GoldenSets.TAG_SHA256)) + "` (sha256 `"
+                    + v.tags().get(GoldenSets.TAG_SHA256) + "`)");
             row(md, "Cases", v.tags().get(GoldenSets.TAG_CASES) + ", tolerance " + v.tags().get(GoldenSets.TAG_TOLERANCE));
             row(md, "Last check", cell(v.tags().getOrDefault(GoldenSets.TAG_LAST_CHECK, "never run")));
         } else {
@@ -257,20 +276,26 @@ final class DefaultLineage implements Lineage {
         }
         md.append(step++).append(". Train with the parameters above, seeds included.\n");
         md.append(step).append(". Compare: the new model's metrics with the results above")
-                .append(v.tags().containsKey(GoldenSets.TAG_KEY) ? ", and its answers with the golden set" : "")
+                .append(v.tags().containsKey(GoldenSets.TAG_SHA256) ? ", and its answers with the golden set" : "")
                 .append("; the file's sha256 matches only for a bit-identical build.\n");
         return md.toString();
     }
 
-    private Optional<RunEnvironment> environmentOf(Run run) {
+    /** The run's environment artifact, or why it cannot be used. */
+    private record EnvironmentRecord(Optional<RunEnvironment> environment, Optional<String> problem) {
+    }
+
+    private EnvironmentRecord environmentOf(Run run) {
         String key = DefaultTracking.artifactPrefix(run.id()) + DefaultTracking.ENVIRONMENT_ARTIFACT;
         if (artifacts.stat(key).isEmpty()) {
-            return Optional.empty();
+            return new EnvironmentRecord(Optional.empty(), Optional.empty());
         }
         try (InputStream in = artifacts.open(key)) {
-            return Optional.of(RunEnvironment.fromJson(new String(in.readAllBytes(), StandardCharsets.UTF_8)));
+            return new EnvironmentRecord(Optional.of(RunEnvironment.fromJson(new String(in.readAllBytes(), StandardCharsets.UTF_8))),
+                    Optional.empty());
         } catch (IOException | RuntimeException e) {
-            return Optional.empty();
+            return new EnvironmentRecord(Optional.empty(), Optional.of("the run's environment record '" + key
+                    + "' cannot be read: " + e.getMessage()));
         }
     }
 

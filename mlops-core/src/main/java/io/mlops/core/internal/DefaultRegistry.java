@@ -320,6 +320,7 @@ final class DefaultRegistry implements Registry {
         };
         guard.require(isProtected ? Permission.SET_PROTECTED_ALIAS : Permission.SET_ALIAS, actionName, target);
         boolean governed = isProtected && guard.enforced();
+        boolean goldenChecked = false;
         for (int attempt = 1; ; attempt++) {
             int from = getModelUnchecked(name).aliases().getOrDefault(alias, 0);
             if (toVersion != 0) {
@@ -328,8 +329,10 @@ final class DefaultRegistry implements Registry {
                     throw guard.deny(actionName, target, "protected alias '" + alias + "' may point only at an APPROVED"
                             + " version, but " + v.uri() + " is " + v.status() + "; have it approved first");
                 }
-                if (governed && action == AliasAction.SET && attempt == 1 && from != toVersion) {
-                    // Known data with known results, on the exact bytes that will be served, before they are.
+                if (governed && !goldenChecked && from != toVersion) {
+                    // Known data with known results, on the exact bytes that will be served, before they are
+                    // (rollbacks included); once per call, on the first attempt that would move the alias.
+                    goldenChecked = true;
                     Optional<GoldenSetCheck> check = checkGoldenSet(v);
                     if (check.isPresent() && !check.get().passed()) {
                         throw guard.deny(actionName, target, "protected alias '" + alias + "' may not point at " + v.uri()

@@ -166,6 +166,7 @@ final class DefaultTracking implements Tracking {
         guard.require(Permission.TRACK, "tracking.startRun", experimentTarget(spec.experimentName()));
         Validation.runName(spec.name());
         Validation.tags(spec.tags());
+        spec.tags().keySet().forEach(this::refuseCapturedTag);
         Experiment experiment;
         if (spec.parentRunId().isPresent()) {
             // Checked before anything is created, so a refused nested run leaves no new experiment behind.
@@ -184,9 +185,8 @@ final class DefaultTracking implements Tracking {
         Optional<RunEnvironment> environment = captureEnvironment ? capturedEnvironment() : Optional.empty();
         Map<String, String> tags = spec.tags();
         if (environment.isPresent()) {
-            // The caller's own tags win over captured ones of the same key.
-            Map<String, String> merged = new java.util.LinkedHashMap<>(environment.get().tags());
-            merged.putAll(spec.tags());
+            Map<String, String> merged = new java.util.LinkedHashMap<>(spec.tags());
+            merged.putAll(environment.get().tags());
             tags = merged;
         }
         Run run = new Run(id, experiment.id(), name, spec.parentRunId(), RunStatus.RUNNING, clock.millis(),
@@ -198,14 +198,31 @@ final class DefaultTracking implements Tracking {
                         environment.get().toJson().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
             } catch (RuntimeException e) {
                 // The caller gets no handle, so the run would stay RUNNING for ever: end it, saying why.
-                store.setRunTag(id, END_REASON_TAG, "the run environment could not be stored: " + e);
-                store.endRun(id, RunStatus.FAILED, clock.millis());
+                try {
+                    store.setRunTag(id, END_REASON_TAG, "the run environment could not be stored: " + e);
+                    store.endRun(id, RunStatus.FAILED, clock.millis());
+                } catch (RuntimeException cleanup) {
+                    e.addSuppressed(cleanup);
+                }
+                guard.recordFailure("tracking.startRun", "runs:/" + id, "the run environment could not be stored: "
+                        + e.getMessage(), e);
                 throw e;
             }
         }
         guard.record("tracking.startRun", "runs:/" + id, Map.of("after", Map.of("experiment", experiment.name(),
                 "name", name, "status", RunStatus.RUNNING.name())));
         return new DefaultActiveRun(this, run);
+    }
+
+    /** Tags environment capture writes: facts about where the run ran, which callers may not restate. */
+    private static final List<String> CAPTURED_TAG_PREFIXES = List.of("mlflow.source.git.", "mlops.git.", "mlops.env.");
+
+    void refuseCapturedTag(String key) {
+        if (captureEnvironment && CAPTURED_TAG_PREFIXES.stream().anyMatch(key::startsWith)) {
+            throw new InvalidArgumentException("tag '" + key + "' is recorded by environment capture when the run starts"
+                    + " and cannot be set by hand (reserved prefixes " + CAPTURED_TAG_PREFIXES + "); build Mlops with"
+                    + " captureEnvironment(false) to record it yourself");
+        }
     }
 
     private static Optional<RunEnvironment> capturedEnvironment() {

@@ -58,19 +58,23 @@ final class GoldenSets {
         byte[] json = toJson(set);
         String key = keyOf(version, Digests.sha256Hex(json));
         String sha = artifacts.put(key, new ByteArrayInputStream(json)).sha256();
+        // Order matters: the sha256 tag alone pins the set (the key derives from it), so it is written
+        // after the descriptive tags, and a re-attach that breaks off leaves the previous set pinned.
         Map<String, String> tags = new LinkedHashMap<>();
         tags.put(TAG_KEY, key);
-        tags.put(TAG_SHA256, sha);
         tags.put(TAG_CASES, Integer.toString(set.cases().size()));
         tags.put(TAG_TOLERANCE, Double.toString(set.tolerance()));
+        tags.put(TAG_LAST_CHECK, "not run since this set was attached");
+        tags.put(TAG_SHA256, sha);
         return tags;
     }
 
     Optional<GoldenSet> load(ModelVersion version) {
-        String key = version.tags().get(TAG_KEY);
-        if (key == null) {
+        String pinned = version.tags().get(TAG_SHA256);
+        if (pinned == null) {
             return Optional.empty();
         }
+        String key = keyOf(version, pinned);
         byte[] bytes;
         try (InputStream in = artifacts.open(key)) {
             bytes = in.readAllBytes();

@@ -99,7 +99,6 @@ public final class RunImports {
             Validation.tagValue(key, value);
             tags.put(key, value);
         }, skipped));
-        tags.put(SOURCE_TAG, foreign.source());
         tags.put(IMPORTED_BY_TAG, tracking.principal.name());
         List<Metric> metrics = new ArrayList<>();
         for (Metric m : foreign.metrics()) {
@@ -118,19 +117,34 @@ public final class RunImports {
         String user = foreign.user().isEmpty() ? tracking.principal.name() : foreign.user();
         tracking.store.createRun(new Run(id, experiment.id(), name, Optional.empty(), RunStatus.RUNNING,
                 foreign.startTime(), OptionalLong.empty(), user, Map.of(), tags, Map.of(), List.of()));
-        params.forEach((key, value) -> tracking.store.putParamIfAbsent(id, key, value));
-        if (!metrics.isEmpty()) {
-            tracking.store.logMetrics(id, metrics);
+        try {
+            params.forEach((key, value) -> tracking.store.putParamIfAbsent(id, key, value));
+            if (!metrics.isEmpty()) {
+                tracking.store.logMetrics(id, metrics);
+            }
+            RunStatus end = foreign.status();
+            if (end == RunStatus.RUNNING) {
+                // An imported run has no process behind it that could ever end it.
+                tracking.store.setRunTag(id, DefaultTracking.END_REASON_TAG, "imported while it was still running at the source");
+                end = RunStatus.KILLED;
+            }
+            tracking.store.endRun(id, end, foreign.endTime().orElse(foreign.startTime()));
+            // Written last: a run carrying it is complete, so an import that broke off is redone, not skipped.
+            tracking.store.setRunTag(id, SOURCE_TAG, foreign.source());
+        } catch (RuntimeException e) {
+            try {
+                tracking.store.setRunTag(id, DefaultTracking.END_REASON_TAG, "import from " + foreign.source()
+                        + " broke off: " + e);
+                tracking.store.endRun(id, RunStatus.FAILED, tracking.clock.millis());
+            } catch (RuntimeException cleanup) {
+                e.addSuppressed(cleanup);
+            }
+            tracking.guard.recordFailure("tracking.importRun", "runs:/" + id, "import from " + foreign.source()
+                    + " broke off: " + e.getMessage(), e);
+            throw e;
         }
-        RunStatus end = foreign.status();
-        if (end == RunStatus.RUNNING) {
-            // An imported run has no process behind it that could ever end it.
-            tracking.store.setRunTag(id, DefaultTracking.END_REASON_TAG, "imported while it was still running at the source");
-            end = RunStatus.KILLED;
-        }
-        tracking.store.endRun(id, end, foreign.endTime().orElse(foreign.startTime()));
         tracking.guard.record("tracking.importRun", "runs:/" + id, Map.of("after", Map.of("source", foreign.source(),
-                "params", params.size(), "metricPoints", metrics.size(), "tags", tags.size(), "skipped", skipped.size())));
+                "params", params.size(), "metricPoints", metrics.size(), "tags", tags.size() + 1, "skipped", skipped.size())));
         return new Outcome(id, false, skipped);
     }
 

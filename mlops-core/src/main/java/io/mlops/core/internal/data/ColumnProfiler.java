@@ -25,6 +25,14 @@ public final class ColumnProfiler {
     public static final double[] RANKS = {0.01, 0.05, 0.25, 0.5, 0.75, 0.95, 0.99};
     /** KLL accuracy parameter: normalized rank error about 1.3%, a few kilobytes per column. */
     static final int KLL_K = 200;
+    /** Longest value a profile keeps, in characters. */
+    static final int MAX_VALUE_LENGTH = 256;
+    /**
+     * Top values must occur at least this often, and in high-cardinality columns in at least 1% of
+     * rows: a value seen once (a name, an account number) identifies a person and says nothing
+     * about the distribution.
+     */
+    static final int MIN_TOP_VALUE_COUNT = 2;
     /** Map size of the frequent-items sketch (a power of two). */
     private static final int FREQUENT_ITEMS_MAP = 1024;
 
@@ -52,15 +60,17 @@ public final class ColumnProfiler {
         if (numeric) {
             addNumber(value);
         }
+        // Long free text is kept as a prefix: profiles live in the metadata store and in reports.
+        String kept = value.length() <= MAX_VALUE_LENGTH ? value : value.substring(0, MAX_VALUE_LENGTH) + "…";
         if (exact != null) {
-            exact.computeIfAbsent(value, v -> new long[1])[0]++;
+            exact.computeIfAbsent(kept, v -> new long[1])[0]++;
             if (exact.size() > ColumnProfile.DISTINCT_LIMIT) {
                 frequent = new ItemsSketch<>(FREQUENT_ITEMS_MAP);
                 exact.forEach((v, n) -> frequent.update(v, n[0]));
                 exact = null;
             }
         } else {
-            frequent.update(value);
+            frequent.update(kept);
         }
     }
 
@@ -149,7 +159,9 @@ public final class ColumnProfiler {
                 all.add(Map.entry(row.getItem(), row.getEstimate()));
             }
         }
-        // Ties broken by value, so that the same data always gives the same profile.
+        long minimum = exact != null ? MIN_TOP_VALUE_COUNT : Math.max(MIN_TOP_VALUE_COUNT, count / 100);
+        all.removeIf(e -> e.getValue() < minimum);
+        // Ties broken by value, so that equal counts always come in the same order.
         all.sort(Map.Entry.<String, Long>comparingByValue(Comparator.reverseOrder()).thenComparing(Map.Entry.comparingByKey()));
         Map<String, Long> top = new LinkedHashMap<>();
         for (Map.Entry<String, Long> e : all.subList(0, Math.min(ColumnProfile.TOP_VALUES, all.size()))) {

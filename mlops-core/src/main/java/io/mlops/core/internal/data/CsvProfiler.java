@@ -86,8 +86,10 @@ public final class CsvProfiler {
                 types.add(new DatasetColumn(p.name(), p.type()));
             }
             return new Tabular(count, types, profile);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            // Malformed CSV (an unbalanced quote, say): the data is still logged, only not profiled.
+            throw new NotTabularException("it does not parse: " + e.getOriginalMessage());
         } catch (RuntimeException e) {
-            // Jackson reports malformed CSV (an unbalanced quote, say) unchecked, wrapped or not.
             if (e instanceof NotTabularException n) {
                 throw n;
             }
