@@ -177,7 +177,7 @@ public final class LocalArtifactStore extends BaseArtifactStore {
         List<StoredObject> objects = new ArrayList<>();
         try (Stream<Path> walk = Files.walk(start)) {
             for (Path record : (Iterable<Path>) walk.filter(Files::isRegularFile)::iterator) {
-                String key = metaRoot.relativize(record).toString().replace(record.getFileSystem().getSeparator(), "/");
+                String key = ArtifactKeys.relativePath(metaRoot, record);
                 if (key.startsWith(keyPrefix)) {
                     try {
                         objects.add(ArtifactRecords.fromJson(key, Files.readAllBytes(record)));

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.mlops.api.InvalidArgumentException;
+import io.mlops.core.internal.ArtifactKeys;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigInteger;
@@ -27,7 +28,6 @@ import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.OptionalLong;
 import java.util.Set;
-import java.util.StringJoiner;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -182,10 +182,7 @@ public final class MlflowFileStore {
         Path artifacts = run.artifactsDirectory().get();
         List<Path> files;
         try (Stream<Path> walk = Files.walk(artifacts)) {
-            files = walk.filter(p -> p.getFileName() != null && MODEL_FILE.equals(p.getFileName().toString()))
-                    .filter(Files::isRegularFile)
-                    .sorted()
-                    .toList();
+            files = walk.filter(MlflowFileStore::isModelFile).sorted().toList();
         } catch (IOException | UncheckedIOException e) {
             throw unreadable("artifacts directory", artifacts, e);
         }
@@ -247,7 +244,13 @@ public final class MlflowFileStore {
                 params, tags, metrics, localArtifacts(dir, artifactUri), dir);
     }
 
-    private static MlflowModel readModel(Path file) {
+    /** True for an {@code MLmodel} file, the mark of a logged model. */
+    static boolean isModelFile(Path path) {
+        return path.getFileName() != null && MODEL_FILE.equals(path.getFileName().toString()) && Files.isRegularFile(path);
+    }
+
+    /** Reads one {@code MLmodel} file; {@link #models} reads every one of a run. */
+    static MlflowModel readModel(Path file) {
         JsonNode yaml = readYaml(file, MODEL_META);
         Map<String, Map<String, Object>> flavors = new TreeMap<>();
         JsonNode flavorsNode = yaml.get("flavors");
@@ -527,11 +530,7 @@ public final class MlflowFileStore {
 
     /** The key MLflow stored as nested folders; joined with '/' whatever the platform's separator. */
     private static String key(Path dir, Path file) {
-        StringJoiner key = new StringJoiner("/");
-        for (Path part : dir.relativize(file)) {
-            key.add(part.toString());
-        }
-        return key.toString();
+        return ArtifactKeys.relativePath(dir, file);
     }
 
     private static String readText(Path file, String kind) {

@@ -7,6 +7,7 @@ import io.mlops.api.registry.ModelVersion;
 import io.mlops.api.registry.NewModelVersion;
 import io.mlops.api.tracking.Metric;
 import io.mlops.api.tracking.RunStatus;
+import io.mlops.core.internal.ArtifactKeys;
 import io.mlops.core.internal.RunImports;
 import io.mlops.core.internal.RunImports.ForeignRun;
 import io.mlops.core.internal.RunImports.Outcome;
@@ -22,7 +23,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.StringJoiner;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -107,7 +107,7 @@ public final class MlflowImporter {
                     continue;
                 }
                 try {
-                    imported.add(importRun(store, experiment, run));
+                    imported.add(importRun(experiment, run));
                 } catch (RuntimeException e) {
                     // The exception alone names the store object that failed, not the MLflow run behind it.
                     LOG.warn("Import of MLflow run {} of experiment '{}' from {} failed: {}", run.id(), experiment.name(),
@@ -121,14 +121,16 @@ public final class MlflowImporter {
         return report;
     }
 
-    private ImportReport.ImportedRun importRun(MlflowFileStore store, MlflowExperiment experiment, MlflowRun run) {
+    private ImportReport.ImportedRun importRun(MlflowExperiment experiment, MlflowRun run) {
         String experimentName = experimentNamePrefix + experiment.name();
         // Read before anything is written: a run that fails here can be imported again once fixed,
         // whereas one that failed after being imported would be skipped as already imported.
         Optional<Path> artifacts = run.artifactsDirectory();
         List<Path> files = artifacts.map(MlflowImporter::artifactFiles).orElse(List.of());
+        // The MLmodel files come from the same listing as the uploads: the folder is walked once.
         List<MlflowModel> onnxModels = modelName.isEmpty() ? List.of()
-                : store.models(run).stream().filter(m -> m.flavors().containsKey(ONNX_FLAVOR)).toList();
+                : files.stream().filter(MlflowFileStore::isModelFile).map(MlflowFileStore::readModel)
+                        .filter(m -> m.flavors().containsKey(ONNX_FLAVOR)).toList();
 
         Outcome outcome = RunImports.importRun(mlops, foreignRun(experimentName, run));
         if (outcome.alreadyImported()) {
@@ -245,11 +247,7 @@ public final class MlflowImporter {
 
     /** Artifact paths use '/' whatever the platform's separator. */
     private static String relativePath(Path base, Path file) {
-        StringJoiner joined = new StringJoiner("/");
-        for (Path part : base.toAbsolutePath().normalize().relativize(file.toAbsolutePath().normalize())) {
-            joined.add(part.toString());
-        }
-        return joined.toString();
+        return ArtifactKeys.relativePath(base.toAbsolutePath().normalize(), file.toAbsolutePath().normalize());
     }
 
     /**

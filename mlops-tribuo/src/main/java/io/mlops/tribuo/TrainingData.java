@@ -9,6 +9,7 @@ import com.oracle.labs.mlrg.olcut.provenance.primitives.HashProvenance;
 import com.oracle.labs.mlrg.olcut.provenance.primitives.URLProvenance;
 import com.oracle.labs.mlrg.olcut.util.Pair;
 import io.mlops.api.tracking.Dataset;
+import io.mlops.core.internal.Validation;
 import java.io.File;
 import java.net.URL;
 import java.util.LinkedHashMap;
@@ -30,7 +31,6 @@ final class TrainingData {
     /** Some data sources name their hash field after themselves rather than {@code resource-hash}. */
     private static final String DATASOURCE_HASH = "datasource-hash";
     private static final Pattern HEX = Pattern.compile("[0-9A-Fa-f]+");
-    private static final int MAX_NAME = 256;
 
     private TrainingData() {
     }
@@ -115,15 +115,9 @@ final class TrainingData {
 
     /** File names may hold anything; dataset names may not hold control characters or exceed the limit. */
     private static String datasetName(String name) {
-        StringBuilder clean = new StringBuilder(Math.min(name.length(), MAX_NAME));
-        for (int i = 0; i < name.length() && clean.length() < MAX_NAME; i++) {
-            char c = name.charAt(i);
-            clean.append(Character.isISOControl(c) ? '_' : c);
-        }
-        if (clean.length() == MAX_NAME && Character.isHighSurrogate(clean.charAt(MAX_NAME - 1))) {
-            clean.setLength(MAX_NAME - 1);
-        }
-        return clean.toString();
+        StringBuilder clean = new StringBuilder(name.length());
+        name.chars().forEach(c -> clean.append(Character.isISOControl(c) ? '_' : (char) c));
+        return Validation.truncate(clean.toString(), Validation.MAX_DATASET_NAME, "");
     }
 
     /** The source's class, to say in a warning which data could not be pinned. */

@@ -67,4 +67,13 @@ public final class ArtifactKeys {
         }
         return null;
     }
+
+    /** {@code file}'s path below {@code base} with '/' separators, whatever the platform's, as keys use them. */
+    public static String relativePath(java.nio.file.Path base, java.nio.file.Path file) {
+        java.util.StringJoiner joined = new java.util.StringJoiner("/");
+        for (java.nio.file.Path part : base.relativize(file)) {
+            joined.add(part.toString());
+        }
+        return joined.toString();
+    }
 }

@@ -123,7 +123,7 @@ public abstract class BaseArtifactStore implements ArtifactStore {
         }
         List<StoredObject> stored = new ArrayList<>();
         for (Path file : files) {
-            String relative = directory.relativize(file).toString().replace(file.getFileSystem().getSeparator(), "/");
+            String relative = ArtifactKeys.relativePath(directory, file);
             stored.add(put(keyPrefix + "/" + relative, file));
         }
         // Last, so that the folder exists only once every file does.

@@ -110,7 +110,7 @@ final class DefaultDatasets implements Datasets {
         }
         List<ManifestEntry> entries = new ArrayList<>(files.size());
         for (Path file : files) {
-            String relative = root.relativize(file).toString().replace(file.getFileSystem().getSeparator(), "/");
+            String relative = ArtifactKeys.relativePath(root, file);
             FileDigest digest = digestFile(file, relative, false);
             storeBlob(digest);
             entries.add(digest.entry());
@@ -422,7 +422,7 @@ final class DefaultDatasets implements Datasets {
     }
 
     private static String truncatedSource(String source) {
-        return source.length() <= MAX_SOURCE ? source : source.substring(0, MAX_SOURCE - 1) + "…";
+        return Validation.truncate(source, MAX_SOURCE, "…");
     }
 
     private static String abbreviate(String sql) {

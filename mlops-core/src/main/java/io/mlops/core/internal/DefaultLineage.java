@@ -47,10 +47,14 @@ final class DefaultLineage implements Lineage {
         Validation.modelName(modelName);
         Validation.version(modelName, version);
         guard.require(Permission.READ, "lineage.ofVersion", io.mlops.api.ModelUri.ofVersion(modelName, version).toString());
-        return lineageOf(registry.version(modelName, version));
+        return lineageOf(registry.version(modelName, version)).lineage();
     }
 
-    private VersionLineage lineageOf(ModelVersion v) {
+    /** A version's lineage, with the run's environment record it was checked against (read once). */
+    private record Assembled(VersionLineage lineage, Optional<RunEnvironment> environment) {
+    }
+
+    private Assembled lineageOf(ModelVersion v) {
         List<String> gaps = new ArrayList<>();
         Optional<Run> run = v.runId().isEmpty() ? Optional.empty() : store.findRun(v.runId());
         if (v.runId().isEmpty()) {
@@ -72,6 +76,7 @@ final class DefaultLineage implements Lineage {
         List<LineageInput> inputs = new ArrayList<>();
         Map<String, String> code = new TreeMap<>();
         Map<String, String> environment = new TreeMap<>();
+        Optional<RunEnvironment> recorded = Optional.empty();
         if (run.isPresent()) {
             Run r = run.get();
             for (DatasetInput input : r.inputs()) {
@@ -98,6 +103,7 @@ final class DefaultLineage implements Lineage {
             });
             EnvironmentRecord record = environmentOf(r);
             record.problem().ifPresent(gaps::add);
+            recorded = record.environment();
             record.environment().flatMap(RunEnvironment::git).ifPresent(git -> {
                 // Tags can be edited; the environment artifact is write-once and verified on read.
                 String tagged = code.get(RunEnvironment.TAG_GIT_COMMIT);
@@ -123,7 +129,7 @@ final class DefaultLineage implements Lineage {
                 gaps.add("the run recorded no environment (JVM, OS, libraries)");
             }
         }
-        return new VersionLineage(v, run, parents, inputs, code, environment, gaps);
+        return new Assembled(new VersionLineage(v, run, parents, inputs, code, environment, gaps), recorded);
     }
 
     @Override
@@ -144,7 +150,8 @@ final class DefaultLineage implements Lineage {
         Validation.modelName(modelName);
         Validation.version(modelName, version);
         guard.require(Permission.READ, "lineage.reproduceReport", io.mlops.api.ModelUri.ofVersion(modelName, version).toString());
-        VersionLineage lineage = lineageOf(registry.version(modelName, version));
+        Assembled assembled = lineageOf(registry.version(modelName, version));
+        VersionLineage lineage = assembled.lineage();
         ModelVersion v = lineage.version();
         StringBuilder md = new StringBuilder();
         md.append("# Reproducing ").append(v.uri()).append("\n\n");
@@ -190,7 +197,7 @@ final class DefaultLineage implements Lineage {
 
             md.append("## Environment\n\n");
             lineage.environment().forEach((k, value) -> row(md, "`" + k + "`", cell(value)));
-            Optional<RunEnvironment> env = environmentOf(r).environment();
+            Optional<RunEnvironment> env = assembled.environment();
             if (env.isPresent()) {
                 md.append("\nLibraries on the class path (`")
                         .append(DefaultTracking.artifactPrefix(r.id())).append(DefaultTracking.ENVIRONMENT_ARTIFACT).append("`):\n\n");

@@ -53,8 +53,6 @@ final class DefaultTracking implements Tracking {
     final Clock clock;
     final DefaultDatasets datasets;
     private final boolean captureEnvironment;
-    /** One per JVM: git, the class path and the host are what they were when the JVM's code was loaded. */
-    private static final EnvironmentCapture ENVIRONMENT = new EnvironmentCapture();
     /** Where a run keeps the full environment, libraries included. */
     static final String ENVIRONMENT_ARTIFACT = "mlops/environment.json";
 
@@ -182,7 +180,7 @@ final class DefaultTracking implements Tracking {
         }
         String id = Ids.newId();
         String name = spec.name().isEmpty() ? "run-" + id.substring(0, 8) : spec.name();
-        Optional<RunEnvironment> environment = captureEnvironment ? capturedEnvironment() : Optional.empty();
+        Optional<CapturedEnvironment> environment = captureEnvironment ? CapturedEnvironment.ONCE : Optional.empty();
         Map<String, String> tags = spec.tags();
         if (environment.isPresent()) {
             Map<String, String> merged = new java.util.LinkedHashMap<>(spec.tags());
@@ -194,8 +192,7 @@ final class DefaultTracking implements Tracking {
         store.createRun(run);
         if (environment.isPresent()) {
             try {
-                artifacts.put(artifactPrefix(id) + ENVIRONMENT_ARTIFACT, new java.io.ByteArrayInputStream(
-                        environment.get().toJson().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+                artifacts.put(artifactPrefix(id) + ENVIRONMENT_ARTIFACT, new java.io.ByteArrayInputStream(environment.get().json()));
             } catch (RuntimeException e) {
                 // The caller gets no handle, so the run would stay RUNNING for ever: end it, saying why.
                 try {
@@ -225,13 +222,23 @@ final class DefaultTracking implements Tracking {
         }
     }
 
-    private static Optional<RunEnvironment> capturedEnvironment() {
-        try {
-            return Optional.of(ENVIRONMENT.capture());
-        } catch (RuntimeException e) {
-            // What produced a run is worth recording, but never worth failing the run for.
-            LOG.warn("cannot capture the run environment; the run starts without it: {}", e.toString());
-            return Optional.empty();
+    /**
+     * The environment as every run of this JVM records it, captured and serialised once: git, the
+     * class path and the host are what they were when the JVM's code was loaded.
+     */
+    private record CapturedEnvironment(Map<String, String> tags, byte[] json) {
+        static final Optional<CapturedEnvironment> ONCE = capture();
+
+        private static Optional<CapturedEnvironment> capture() {
+            try {
+                RunEnvironment environment = new EnvironmentCapture().capture();
+                return Optional.of(new CapturedEnvironment(environment.tags(),
+                        environment.toJson().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+            } catch (RuntimeException e) {
+                // What produced a run is worth recording, but never worth failing a run for.
+                LOG.warn("cannot capture the run environment; runs start without it: {}", e.toString());
+                return Optional.empty();
+            }
         }
     }
 

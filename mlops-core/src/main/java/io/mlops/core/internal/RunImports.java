@@ -2,6 +2,11 @@ package io.mlops.core.internal;
 
 import io.mlops.Mlops;
 import io.mlops.api.InvalidArgumentException;
+import io.mlops.api.spi.search.Comparison;
+import io.mlops.api.spi.search.Entity;
+import io.mlops.api.spi.search.Field;
+import io.mlops.api.spi.search.Operator;
+import io.mlops.api.spi.search.RunQuery;
 import io.mlops.api.tracking.Experiment;
 import io.mlops.api.tracking.Metric;
 import io.mlops.api.tracking.Run;
@@ -80,8 +85,10 @@ public final class RunImports {
         Validation.tagValue(SOURCE_TAG, foreign.source());
 
         Experiment experiment = tracking.getOrCreateExperiment(foreign.experimentName());
-        Optional<Run> earlier = tracking.store.listRuns(experiment.id()).stream()
-                .filter(r -> foreign.source().equals(r.tags().get(SOURCE_TAG))).findFirst();
+        // One indexed lookup, not a read of every run in the experiment per imported run.
+        Optional<Run> earlier = tracking.store.searchRuns(new RunQuery(List.of(experiment.id()),
+                List.of(new Comparison(new Field(Entity.TAG, SOURCE_TAG), Operator.EQ, List.of(foreign.source()))),
+                List.of(), 0, 1)).stream().findFirst();
         if (earlier.isPresent()) {
             return new Outcome(earlier.get().id(), true, List.of());
         }

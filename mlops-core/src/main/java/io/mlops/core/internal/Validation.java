@@ -22,7 +22,6 @@ public final class Validation {
     public static final int MAX_DATASET_NAME = 256;
     public static final int MAX_DIGEST = 256;
 
-    private static final Pattern KEY = Pattern.compile("[A-Za-z0-9_\\-. /:]+");
     private static final Pattern MODEL_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
     private static final Pattern ALIAS = Pattern.compile("[a-z][a-z0-9_-]*");
     private static final Pattern VERSION_LIKE = Pattern.compile("v[0-9]+");
@@ -45,12 +44,62 @@ public final class Validation {
 
     /** Param, metric and tag keys. */
     public static String key(String kind, String key) {
-        if (key == null || key.isEmpty() || key.length() > MAX_KEY || !KEY.matcher(key).matches()
+        if (key == null || key.isEmpty() || key.length() > MAX_KEY || !onlyKeyChars(key)
                 || key.startsWith("/") || key.contains("..")) {
             throw invalid(kind + " key", key, "1-" + MAX_KEY
                     + " characters of letters, digits and _ - . / : or space, not starting with '/' and without '..'");
         }
         return key;
+    }
+
+    /**
+     * A valid param, metric or tag key made from any text (names from another system's provenance,
+     * labels): every character {@link #key} refuses becomes '_', a second '.' of ".." too, a leading
+     * '/' as well, and the result is cut to {@value #MAX_KEY} characters; empty text gives "_".
+     */
+    public static String toKey(String raw) {
+        if (raw == null || raw.isEmpty()) {
+            return "_";
+        }
+        StringBuilder key = new StringBuilder(Math.min(raw.length(), MAX_KEY));
+        for (int i = 0; i < raw.length() && key.length() < MAX_KEY; i++) {
+            char c = raw.charAt(i);
+            boolean dotAfterDot = c == '.' && key.length() > 0 && key.charAt(key.length() - 1) == '.';
+            key.append(isKeyChar(c) && !dotAfterDot ? c : '_');
+        }
+        if (key.charAt(0) == '/') {
+            key.setCharAt(0, '_');
+        }
+        return key.toString();
+    }
+
+    private static boolean onlyKeyChars(String key) {
+        for (int i = 0; i < key.length(); i++) {
+            if (!isKeyChar(key.charAt(i))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean isKeyChar(char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+                || c == '_' || c == '-' || c == '.' || c == '/' || c == ':' || c == ' ';
+    }
+
+    /**
+     * {@code value} cut to at most {@code max} characters, the cut marked with {@code ellipsis},
+     * never between the two halves of a surrogate pair; unchanged when it fits.
+     */
+    public static String truncate(String value, int max, String ellipsis) {
+        if (value.length() <= max) {
+            return value;
+        }
+        int end = max - ellipsis.length();
+        if (Character.isHighSurrogate(value.charAt(end - 1))) {
+            end--;
+        }
+        return value.substring(0, end) + ellipsis;
     }
 
     public static String paramValue(String key, String value) {

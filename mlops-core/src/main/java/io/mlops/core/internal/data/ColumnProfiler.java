@@ -1,6 +1,7 @@
 package io.mlops.core.internal.data;
 
 import io.mlops.api.data.ColumnProfile;
+import io.mlops.core.internal.Validation;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -61,7 +62,7 @@ public final class ColumnProfiler {
             addNumber(value);
         }
         // Long free text is kept as a prefix: profiles live in the metadata store and in reports.
-        String kept = value.length() <= MAX_VALUE_LENGTH ? value : value.substring(0, MAX_VALUE_LENGTH) + "…";
+        String kept = Validation.truncate(value, MAX_VALUE_LENGTH, "…");
         if (exact != null) {
             exact.computeIfAbsent(kept, v -> new long[1])[0]++;
             if (exact.size() > ColumnProfile.DISTINCT_LIMIT) {

@@ -201,14 +201,7 @@ public record RunEnvironment(Optional<GitState> git, String javaVersion, String 
 
     /** Cuts at the tag limit, never between the two halves of a surrogate pair. */
     static String fitTag(String value) {
-        if (value.length() <= Validation.MAX_TAG_VALUE) {
-            return value;
-        }
-        int end = Validation.MAX_TAG_VALUE - 3;
-        if (Character.isHighSurrogate(value.charAt(end - 1))) {
-            end--;
-        }
-        return value.substring(0, end) + "...";
+        return Validation.truncate(value, Validation.MAX_TAG_VALUE, "...");
     }
 
     private static String orEmpty(String s) {
