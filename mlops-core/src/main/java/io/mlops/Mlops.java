@@ -5,6 +5,7 @@ import io.mlops.api.Principal;
 import io.mlops.api.artifact.ArtifactStore;
 import io.mlops.api.data.Datasets;
 import io.mlops.api.lineage.Lineage;
+import io.mlops.api.monitoring.Monitoring;
 import io.mlops.api.governance.Governance;
 import io.mlops.api.governance.RoleMapping;
 import io.mlops.api.registry.Registry;
@@ -58,6 +59,9 @@ public interface Mlops extends AutoCloseable {
 
     /** Lineage both ways, and the report that says how to rebuild a version. */
     Lineage lineage();
+
+    /** Baselines, the prediction log with its ground truth, and drift reports. */
+    Monitoring monitoring();
 
     Registry registry();
 

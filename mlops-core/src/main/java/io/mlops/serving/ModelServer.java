@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.mlops.Mlops;
 import io.mlops.api.ModelUri;
 import io.mlops.api.serving.Scorer;
+import io.mlops.api.monitoring.PredictionLogOptions;
 import io.mlops.api.serving.ScorerOptions;
 import io.mlops.core.internal.serving.DefaultModelServer;
 import java.time.Duration;
@@ -32,6 +33,12 @@ import java.util.Optional;
  * {@link ServingState#DEGRADED} with the reason, and tries again after a backoff that doubles
  * from {@code retryBackoff} up to {@code maxRetryBackoff}. A URI naming a fixed version
  * ({@code models:/credit-risk/7}) is loaded once.
+ *
+ * <h2>Prediction log</h2>
+ * With {@link Builder#predictionLog}, a sampled share of successful calls is written, off the
+ * scoring thread, to the metadata store; {@link Scorer#score(String, java.util.Map)} records the
+ * caller's request id so that {@code mlops.monitoring().recordLabel} can join the outcome later.
+ * {@link io.mlops.monitoring.DriftMonitor} checks the log against each version's baseline.
  *
  * <h2>Metrics</h2>
  * With a {@link MeterRegistry}, every served version records timer {@code mlops.scoring.latency}
@@ -92,6 +99,7 @@ public interface ModelServer extends AutoCloseable {
         private Duration maxRetryBackoff;
         private ScorerOptions scorerOptions;
         private MeterRegistry meterRegistry;
+        private PredictionLogOptions predictionLog;
 
         private Builder(Mlops mlops) {
             this.mlops = java.util.Objects.requireNonNull(mlops, "mlops");
@@ -128,6 +136,16 @@ public interface ModelServer extends AutoCloseable {
         }
 
         /**
+         * Logs served predictions (inputs, outputs, version, latency, time and request id) into the
+         * metadata store, for drift monitoring and for joining ground truth later; default off.
+         * Logging is asynchronous, sampled and bounded: it never slows or fails a scoring call.
+         */
+        public Builder predictionLog(PredictionLogOptions options) {
+            this.predictionLog = once("predictionLog", this.predictionLog, options);
+            return this;
+        }
+
+        /**
          * Starts the server (and its polling thread, if polling).
          *
          * @throws io.mlops.api.InvalidArgumentException listing every invalid option
@@ -138,7 +156,7 @@ public interface ModelServer extends AutoCloseable {
                     retryBackoff == null ? Duration.ofSeconds(1) : retryBackoff,
                     maxRetryBackoff == null ? Duration.ofMinutes(5) : maxRetryBackoff,
                     scorerOptions == null ? ScorerOptions.DEFAULTS : scorerOptions,
-                    meterRegistry);
+                    meterRegistry, predictionLog);
         }
 
         private static <T> T once(String option, T current, T value) {

@@ -7,6 +7,7 @@ import io.mlops.api.InvalidArgumentException;
 import io.mlops.api.NotFoundException;
 import io.mlops.api.PermissionDeniedException;
 import io.mlops.api.data.DatasetVersion;
+import io.mlops.api.spi.PredictionLogEntry;
 import io.mlops.api.governance.AliasChange;
 import io.mlops.api.governance.AuditEntry;
 import io.mlops.api.governance.ModelInventory;
@@ -41,6 +42,7 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Predicate;
 
 /**
  * Tracking, registry and governance metadata in the JVM's heap, for unit tests and quick work in JShell;
@@ -97,6 +99,12 @@ public final class InMemoryMetadataStore implements MetadataStore {
     private final List<AuditEntry> auditLog = new ArrayList<>();
     /** Oldest first. */
     private final List<DatasetVersion> datasetVersions = new ArrayList<>();
+    private final List<PredictionLogEntry> predictions = new ArrayList<>();
+    /** Labels by model, then request id. */
+    private final Map<String, Map<String, RecordedLabel>> labels = new HashMap<>();
+
+    private record RecordedLabel(String label, long recordedAt) {
+    }
     private boolean closed;
 
     @Override
@@ -283,6 +291,58 @@ public final class InMemoryMetadataStore implements MetadataStore {
                 .sorted(Comparator.comparingLong(Run::startTime).thenComparing(Run::id))
                 .map(Run::id)
                 .toList();
+    }
+
+    // ---- prediction log
+
+    @Override
+    public synchronized void appendPredictions(List<PredictionLogEntry> entries) {
+        checkOpen();
+        for (PredictionLogEntry entry : entries) {
+            predictions.add(entry.withLabel(Optional.empty()));
+        }
+    }
+
+    @Override
+    public synchronized Optional<String> saveLabelIfAbsent(String model, String requestId, String label, long recordedAt) {
+        checkOpen();
+        RecordedLabel existing = labels.computeIfAbsent(model, m -> new HashMap<>())
+                .putIfAbsent(requestId, new RecordedLabel(label, recordedAt));
+        return existing == null ? Optional.empty() : Optional.of(existing.label());
+    }
+
+    @Override
+    public void scanPredictions(String model, int version, long from, long toExclusive, Predicate<PredictionLogEntry> sink) {
+        List<PredictionLogEntry> selected;
+        // Copied under the lock and handed out without it, so that a sink may call back into the store.
+        synchronized (this) {
+            checkOpen();
+            Map<String, RecordedLabel> modelLabels = labels.getOrDefault(model, Map.of());
+            selected = predictions.stream()
+                    .filter(p -> p.model().equals(model) && p.version() == version && p.loggedAt() >= from && p.loggedAt() < toExclusive)
+                    .sorted(Comparator.comparingLong(PredictionLogEntry::loggedAt))
+                    .map(p -> p.withLabel(Optional.ofNullable(modelLabels.get(p.requestId())).map(RecordedLabel::label)))
+                    .toList();
+        }
+        for (PredictionLogEntry entry : selected) {
+            if (!sink.test(entry)) {
+                return;
+            }
+        }
+    }
+
+    @Override
+    public synchronized long deletePredictionsBefore(String model, long before) {
+        checkOpen();
+        int sizeBefore = predictions.size();
+        predictions.removeIf(p -> p.model().equals(model) && p.loggedAt() < before);
+        Map<String, RecordedLabel> modelLabels = labels.get(model);
+        if (modelLabels != null) {
+            Set<String> referenced = new HashSet<>();
+            predictions.stream().filter(p -> p.model().equals(model)).forEach(p -> referenced.add(p.requestId()));
+            modelLabels.entrySet().removeIf(e -> e.getValue().recordedAt() < before && !referenced.contains(e.getKey()));
+        }
+        return sizeBefore - predictions.size();
     }
 
     private Experiment experiment(String id) {

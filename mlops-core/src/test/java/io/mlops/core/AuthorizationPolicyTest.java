@@ -16,7 +16,13 @@ import io.mlops.api.artifact.ArtifactStore;
 import io.mlops.api.data.Datasets;
 import io.mlops.api.lineage.Lineage;
 import io.mlops.api.registry.GoldenCase;
+import io.mlops.api.monitoring.DataProfile;
+import io.mlops.api.monitoring.DriftThresholds;
+import io.mlops.api.monitoring.FeatureKind;
+import io.mlops.api.monitoring.Monitoring;
 import io.mlops.api.registry.GoldenSet;
+import io.mlops.core.internal.monitoring.SketchProfiler;
+import java.time.Instant;
 import io.mlops.api.governance.AuditAnchor;
 import io.mlops.api.governance.AuditEntry;
 import io.mlops.api.governance.AuditLog;
@@ -76,7 +82,7 @@ class AuthorizationPolicyTest {
     private static final List<Class<?>> HANDLES = List.of(ActiveRun.class, BatchedMetricLogger.class, Scorer.class);
 
     private static final List<Class<?>> GOVERNED = List.of(Mlops.class, Tracking.class, Datasets.class, Lineage.class,
-            Registry.class,
+            Registry.class, Monitoring.class,
             Governance.class, AuditLog.class, ArtifactStore.class);
 
     @FunctionalInterface
@@ -166,6 +172,29 @@ class AuthorizationPolicyTest {
         rule("Registry#attachGoldenSet(String,int,GoldenSet)", DATA_SCIENTISTS,
                 (m, f) -> m.registry().attachGoldenSet("m", 1, Fixture.GOLDEN));
         rule("Registry#goldenSet(String,int)", EVERYONE, (m, f) -> m.registry().goldenSet("m", 1));
+
+        rule("Mlops#monitoring()", EVERYONE, (m, f) -> m.monitoring());
+        // Profiling touches no store: nothing to authorize.
+        rule("Monitoring#profiler(Map)", EVERYONE, (m, f) -> m.monitoring().profiler(Map.of("x", FeatureKind.NUMERIC)));
+        rule("Monitoring#profiler(List)", EVERYONE, (m, f) -> m.monitoring().profiler(List.of()));
+        rule("Monitoring#readProfile(byte[])", EVERYONE, (m, f) -> m.monitoring().readProfile(Fixture.profile().toBytes()));
+        rule("Monitoring#attachBaseline(String,int,DataProfile)", DATA_SCIENTISTS,
+                (m, f) -> m.monitoring().attachBaseline("m", 1, Fixture.profile()));
+        rule("Monitoring#baseline(String,int)", EVERYONE, (m, f) -> m.monitoring().baseline("m", 1));
+        rule("Monitoring#recordLabel(String,String,String)", EnumSet.of(DATA_SCIENTIST, ML_ENGINEER),
+                (m, f) -> m.monitoring().recordLabel("m", "request-1", "yes"));
+        rule("Monitoring#predictions(String,int,Instant,Instant,int)", EVERYONE,
+                (m, f) -> m.monitoring().predictions("m", 1, Instant.EPOCH, Instant.now(), 10));
+        rule("Monitoring#windowProfile(String,int,Instant,Instant)", EVERYONE,
+                (m, f) -> m.monitoring().windowProfile("m", 1, Instant.EPOCH, Instant.now()));
+        rule("Monitoring#check(String,int,Instant,Instant)", EVERYONE,
+                (m, f) -> m.monitoring().check("m", 1, Instant.EPOCH, Instant.now()));
+        rule("Monitoring#check(String,int,Instant,Instant,DriftThresholds)", EVERYONE,
+                (m, f) -> m.monitoring().check("m", 1, Instant.EPOCH, Instant.now(), DriftThresholds.DEFAULTS));
+        rule("Monitoring#compare(String,int,DataProfile,DriftThresholds)", EVERYONE,
+                (m, f) -> m.monitoring().compare("m", 1, Fixture.profile(), DriftThresholds.DEFAULTS));
+        rule("Monitoring#purgePredictions(String,Instant)", EnumSet.of(ADMIN),
+                (m, f) -> m.monitoring().purgePredictions("m", Instant.EPOCH));
         rule("Registry#setAlias(String,String,int)", EnumSet.of(ML_ENGINEER, VALIDATOR),
                 (m, f) -> m.registry().setAlias("m", "staging", 2));
         rule("Registry#deleteAlias(String,String)", EnumSet.of(ML_ENGINEER, VALIDATOR),
@@ -267,7 +296,7 @@ class AuthorizationPolicyTest {
                 "ActiveRun#end(RunStatus)", "ActiveRun#close()",
                 "BatchedMetricLogger#logMetric(String,double,long)", "BatchedMetricLogger#logMetric(String,double,long,long)",
                 "BatchedMetricLogger#flush()", "BatchedMetricLogger#pending()", "BatchedMetricLogger#close()",
-                "Scorer#score(Map)", "Scorer#scoreBatch(List)", "Scorer#scoreTensors(Map)",
+                "Scorer#score(Map)", "Scorer#score(String,Map)", "Scorer#scoreBatch(List)", "Scorer#scoreTensors(Map)",
                 "Scorer#features()", "Scorer#version()", "Scorer#close()");
     }
 
@@ -322,6 +351,10 @@ class AuthorizationPolicyTest {
 
         private final Mlops root;
         private final Mlops admin;
+
+        static DataProfile profile() {
+            return new SketchProfiler(Map.of("x", FeatureKind.NUMERIC)).add(Map.of("x", 1.0)).profile();
+        }
         final String experimentId;
         final String runId;
         final String modelKey;
@@ -363,6 +396,7 @@ class AuthorizationPolicyTest {
             root.artifacts().putDirectory("folders/saved", folder);
             datasetDigest = root.datasets().log("data", file).digest();
             root.registry().attachGoldenSet("m", 1, GOLDEN);
+            root.monitoring().attachBaseline("m", 1, profile());
         }
 
         /** Acting as a principal that holds exactly {@code role}. */

@@ -4,6 +4,7 @@ import io.mlops.api.artifact.ArtifactStore;
 import io.mlops.api.spi.MetadataStore;
 import io.mlops.tck.ArtifactStoreContract;
 import io.mlops.tck.GovernanceStoreContract;
+import io.mlops.tck.PredictionLogStoreContract;
 import io.mlops.tck.RegistryStoreContract;
 import io.mlops.tck.RunSearchContract;
 import io.mlops.tck.TrackingStoreContract;
@@ -38,6 +39,14 @@ class InMemoryStoreContractTest {
 
     @Nested
     class Governance extends GovernanceStoreContract {
+        @Override
+        protected MetadataStore newStore() {
+            return new InMemoryMetadataStore();
+        }
+    }
+
+    @Nested
+    class PredictionLog extends PredictionLogStoreContract {
         @Override
         protected MetadataStore newStore() {
             return new InMemoryMetadataStore();

@@ -20,6 +20,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Predicate;
 import javax.sql.DataSource;
 
 /**
@@ -287,6 +288,27 @@ final class Database {
                     rows.add(mapper.map(rs));
                 }
                 return rows;
+            }
+        }
+    }
+
+    /**
+     * Hands the rows to {@code sink} one at a time, fetching {@code fetchSize} rows from the server at
+     * once, until it returns false or the rows run out, so memory stays bounded whatever the query
+     * returns. PostgreSQL's driver streams only with auto-commit off, as the pool's connections are;
+     * otherwise it reads the whole result first.
+     */
+    static <T> void stream(Connection c, String sql, int fetchSize, RowMapper<T> mapper, Predicate<? super T> sink,
+            Object... args) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql, ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY)) {
+            ps.setFetchSize(fetchSize);
+            bind(ps, args);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    if (!sink.test(mapper.map(rs))) {
+                        return;
+                    }
+                }
             }
         }
     }

@@ -14,6 +14,7 @@ import io.mlops.api.registry.RegisteredModel;
 import io.mlops.api.spi.AliasUpdate;
 import io.mlops.api.spi.AuditAppender;
 import io.mlops.api.spi.MetadataStore;
+import io.mlops.api.spi.PredictionLogEntry;
 import io.mlops.api.spi.StatusChange;
 import io.mlops.api.spi.search.RunQuery;
 import io.mlops.api.data.DatasetVersion;
@@ -26,6 +27,7 @@ import java.sql.SQLException;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Predicate;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.MigrationInfo;
 import org.flywaydb.core.api.output.MigrateResult;
@@ -33,8 +35,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Tracking, registry and governance metadata in a relational database over JDBC: H2 (embedded, the default
- * for notebooks and tests) or PostgreSQL (shared by many application instances).
+ * Tracking, registry and governance metadata, and the prediction log, in a relational database over
+ * JDBC: H2 (embedded, the default for notebooks and tests) or PostgreSQL (shared by many application
+ * instances).
  *
  * <pre>{@code
  * try (JdbcMetadataStore store = JdbcMetadataStore.open("jdbc:h2:file:./mlops/metadata",
@@ -75,6 +78,7 @@ public final class JdbcMetadataStore implements MetadataStore {
     private final JdbcTracking tracking;
     private final JdbcRegistry registry;
     private final JdbcGovernance governance;
+    private final JdbcPredictionLog predictionLog;
     private final String description;
 
     private JdbcMetadataStore(HikariDataSource pool, StoreSettings settings) {
@@ -84,6 +88,7 @@ public final class JdbcMetadataStore implements MetadataStore {
         this.tracking = new JdbcTracking(db, settings.dialect());
         this.registry = new JdbcRegistry(db, settings.dialect());
         this.governance = new JdbcGovernance(db, settings.dialect());
+        this.predictionLog = new JdbcPredictionLog(db, settings.dialect());
     }
 
     /**
@@ -408,5 +413,27 @@ public final class JdbcMetadataStore implements MetadataStore {
     @Override
     public Optional<AuditEntry> lastAudit() {
         return governance.lastAudit();
+    }
+
+    // ---- PredictionLogStore ----
+
+    @Override
+    public void appendPredictions(List<PredictionLogEntry> entries) {
+        predictionLog.appendPredictions(entries);
+    }
+
+    @Override
+    public Optional<String> saveLabelIfAbsent(String model, String requestId, String label, long recordedAt) {
+        return predictionLog.saveLabelIfAbsent(model, requestId, label, recordedAt);
+    }
+
+    @Override
+    public void scanPredictions(String model, int version, long from, long toExclusive, Predicate<PredictionLogEntry> sink) {
+        predictionLog.scanPredictions(model, version, from, toExclusive, sink);
+    }
+
+    @Override
+    public long deletePredictionsBefore(String model, long before) {
+        return predictionLog.deletePredictionsBefore(model, before);
     }
 }

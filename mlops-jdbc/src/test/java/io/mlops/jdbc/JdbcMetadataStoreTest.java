@@ -37,7 +37,7 @@ class JdbcMetadataStoreTest extends JdbcStoreKit {
     private static final Set<String> SCHEMA_TABLES = Set.of("EXPERIMENTS", "EXPERIMENT_TAGS", "RUNS", "PARAMS", "METRICS",
             "LATEST_METRICS", "RUN_TAGS", "RUN_INPUTS", "REGISTERED_MODELS", "MODEL_TAGS", "MODEL_VERSIONS",
             "VERSION_TAGS", "MODEL_ALIASES", "VERSION_TRANSITIONS", "ALIAS_CHANGES", "MODEL_INVENTORY", "ROLE_GRANTS",
-            "AUDIT_LOG", "AUDIT_HEAD", "DATASET_VERSIONS");
+            "AUDIT_LOG", "AUDIT_HEAD", "DATASET_VERSIONS", "PREDICTION_LOG", "PREDICTION_LABELS");
 
     @TempDir
     Path dir;
@@ -83,7 +83,8 @@ class JdbcMetadataStoreTest extends JdbcStoreKit {
 
         assertThat(tables(url)).containsAll(SCHEMA_TABLES);
         assertThat(schemaHistory(url)).containsExactly(Map.entry("1", true), Map.entry("1.1", true), Map.entry("2", true),
-                Map.entry("3", true), Map.entry("4", true), Map.entry("6", true), Map.entry("7", true));
+                Map.entry("3", true), Map.entry("4", true), Map.entry("6", true), Map.entry("7", true),
+                Map.entry("8", true));
     }
 
     @Test
@@ -113,7 +114,8 @@ class JdbcMetadataStoreTest extends JdbcStoreKit {
         assertThat(second.listAliasChanges("credit-risk")).hasSize(1);
         assertThat(second.lastAudit().orElseThrow().seq()).isEqualTo(1);
         assertThat(historyAfterFirstOpen).containsExactly(Map.entry("1", true), Map.entry("1.1", true), Map.entry("2", true),
-                Map.entry("3", true), Map.entry("4", true), Map.entry("6", true), Map.entry("7", true));
+                Map.entry("3", true), Map.entry("4", true), Map.entry("6", true), Map.entry("7", true),
+                Map.entry("8", true));
         assertThat(schemaHistory(url)).isEqualTo(historyAfterFirstOpen);
     }
 

@@ -135,6 +135,25 @@ abstract class JdbcStoreKit {
     }
 
     @Test
+    void saveLabelIfAbsent_fromEightThreadsOverTwoPools_hasOneWinner() throws Exception {
+        String url = newDatabaseUrl();
+        List<JdbcMetadataStore> instances = List.of(open(url, Map.of()), open(url, Map.of()));
+        List<Callable<Optional<String>>> callers = new ArrayList<>();
+        for (int t = 0; t < 8; t++) {
+            JdbcMetadataStore store = instances.get(t % 2);
+            String label = "label-" + t;
+            callers.add(() -> store.saveLabelIfAbsent("credit-risk", "req-contested", label, 1L));
+        }
+
+        List<Optional<String>> outcomes = Concurrently.run(callers);
+
+        assertThat(outcomes).filteredOn(Optional::isEmpty).hasSize(1);
+        String winner = "label-" + outcomes.indexOf(Optional.<String>empty());
+        assertThat(outcomes).filteredOn(Optional::isPresent).hasSize(7).containsOnly(Optional.of(winner));
+        assertThat(instances.get(1).saveLabelIfAbsent("credit-risk", "req-contested", "late", 2L)).contains(winner);
+    }
+
+    @Test
     void createExperiment_duplicateId_namesTheIdNotTheName() {
         JdbcMetadataStore store = open(newDatabaseUrl(), Map.of());
         store.createExperiment("e-1", "first", Map.of(), 1L);

@@ -38,6 +38,19 @@ public interface Scorer extends AutoCloseable {
     /** Scores one row. */
     Prediction score(Map<String, ?> row);
 
+    /**
+     * Scores one row under the caller's request id. A model server that logs predictions records
+     * the id, so that the ground truth can be joined later with
+     * {@code mlops.monitoring().recordLabel(model, requestId, label)}; other scorers ignore it.
+     *
+     * <pre>{@code
+     * Prediction p = scorer.score(application.id(), row);
+     * }</pre>
+     */
+    default Prediction score(String requestId, Map<String, ?> row) {
+        return score(row);
+    }
+
     /** Scores many rows in one call of the runtime; results are in row order. */
     List<Prediction> scoreBatch(List<? extends Map<String, ?>> rows);
 

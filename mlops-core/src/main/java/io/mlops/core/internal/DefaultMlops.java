@@ -41,6 +41,7 @@ public final class DefaultMlops implements Mlops {
     private final DefaultGovernance governance;
     private final GovernedArtifactStore governedArtifacts;
     private final DefaultLineage lineage;
+    private final DefaultMonitoring monitoring;
     /** False for the views {@link #as} returns: they share the stores and must not close them. */
     private final boolean ownsStores;
 
@@ -56,6 +57,7 @@ public final class DefaultMlops implements Mlops {
         this.governance = new DefaultGovernance(metadata, artifacts, registry, guard);
         this.governedArtifacts = new GovernedArtifactStore(artifacts, guard);
         this.lineage = new DefaultLineage(metadata, artifacts, registry, guard);
+        this.monitoring = new DefaultMonitoring(metadata, artifacts, registry, guard);
         this.ownsStores = ownsStores;
     }
 
@@ -90,6 +92,11 @@ public final class DefaultMlops implements Mlops {
     @Override
     public Governance governance() {
         return governance;
+    }
+
+    @Override
+    public DefaultMonitoring monitoring() {
+        return monitoring;
     }
 
     @Override

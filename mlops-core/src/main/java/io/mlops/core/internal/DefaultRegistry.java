@@ -234,6 +234,10 @@ final class DefaultRegistry implements Registry {
             throw new InvalidArgumentException("version tag '" + key + "' is reserved: golden sets are attached with"
                     + " attachGoldenSet and checked with governance().checkGoldenSet");
         }
+        if (key.startsWith(DefaultMonitoring.TAG_PREFIX)) {
+            throw new InvalidArgumentException("version tag '" + key + "' is reserved: baselines are attached with"
+                    + " monitoring().attachBaseline");
+        }
         Validation.modelName(name);
         Validation.version(name, version);
         String target = ModelUri.ofVersion(name, version).toString();

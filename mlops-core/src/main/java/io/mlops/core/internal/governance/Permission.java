@@ -48,7 +48,9 @@ public enum Permission {
     /** Hand out a time-limited download link, usable by anyone who holds it: not for viewers. */
     SHARE_ARTIFACT(DATA_SCIENTIST, ML_ENGINEER, VALIDATOR, ADMIN),
     /** Score a version on its golden set and record the outcome: before asking for approval, and before deciding. */
-    CHECK_GOLDEN_SET(DATA_SCIENTIST, ML_ENGINEER, VALIDATOR);
+    CHECK_GOLDEN_SET(DATA_SCIENTIST, ML_ENGINEER, VALIDATOR),
+    /** Recording the ground truth of served predictions: the applications and engineers who learn outcomes. */
+    RECORD_LABEL(DATA_SCIENTIST, ML_ENGINEER);
 
     private final Set<Role> roles;
 

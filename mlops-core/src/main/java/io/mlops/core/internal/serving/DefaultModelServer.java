@@ -11,6 +11,9 @@ import io.mlops.api.registry.ModelVersion;
 import io.mlops.api.serving.FeatureSpec;
 import io.mlops.api.serving.Scorer;
 import io.mlops.api.serving.ScorerOptions;
+import io.mlops.api.monitoring.PredictionLogOptions;
+import io.mlops.core.internal.DefaultMonitoring;
+import io.mlops.core.internal.monitoring.PredictionLogger;
 import io.mlops.serving.ModelServer;
 import io.mlops.serving.ServedModel;
 import io.mlops.serving.ServingState;
@@ -49,6 +52,8 @@ public final class DefaultModelServer implements ModelServer {
     private final Duration maxRetryBackoff;
     private final ScorerOptions scorerOptions;
     private final MeterRegistry meters;
+    /** Null when predictions are not logged. */
+    private final PredictionLogger predictionLog;
     private final Clock clock = Clock.systemUTC();
     private final Map<ModelUri, Served> served = new ConcurrentHashMap<>();
     private final ReentrantLock changes = new ReentrantLock();
@@ -71,7 +76,7 @@ public final class DefaultModelServer implements ModelServer {
         Served(ModelUri uri, LoadedVersion first, Instant checked) {
             this.uri = uri;
             this.current = new AtomicReference<>(first);
-            this.handle = new ServedScorer(uri, current);
+            this.handle = new ServedScorer(uri, current, predictionLog);
             this.lastChecked = checked;
             if (meters != null) {
                 swapCounter = Counter.builder("mlops.serving.swaps").description("Versions swapped in for a model URI")
@@ -96,8 +101,9 @@ public final class DefaultModelServer implements ModelServer {
     }
 
     private DefaultModelServer(Mlops mlops, Duration pollInterval, Duration retryBackoff, Duration maxRetryBackoff,
-            ScorerOptions scorerOptions, MeterRegistry meters) {
+            ScorerOptions scorerOptions, MeterRegistry meters, PredictionLogger predictionLog) {
         this.mlops = mlops;
+        this.predictionLog = predictionLog;
         this.pollInterval = pollInterval;
         this.retryBackoff = retryBackoff;
         this.maxRetryBackoff = maxRetryBackoff;
@@ -116,7 +122,7 @@ public final class DefaultModelServer implements ModelServer {
     }
 
     public static ModelServer start(Mlops mlops, Duration pollInterval, Duration retryBackoff, Duration maxRetryBackoff,
-            ScorerOptions scorerOptions, MeterRegistry meterRegistry) {
+            ScorerOptions scorerOptions, MeterRegistry meterRegistry, PredictionLogOptions predictionLogOptions) {
         List<String> problems = new ArrayList<>();
         if (pollInterval.isNegative() || !pollInterval.isZero() && pollInterval.toMillis() < 1) {
             problems.add("pollInterval " + pollInterval + " must be 0 (no polling) or at least 1 ms");
@@ -130,10 +136,20 @@ public final class DefaultModelServer implements ModelServer {
         if (!problems.isEmpty()) {
             throw new InvalidArgumentException("invalid model server options: " + String.join("; ", problems));
         }
-        LOG.info("Model server starting: pollInterval={}, retryBackoff={}..{}, scorer options {}, metrics {}",
+        PredictionLogger predictionLog = null;
+        if (predictionLogOptions != null) {
+            if (!(mlops.monitoring() instanceof DefaultMonitoring monitoring)) {
+                throw new InvalidArgumentException("prediction logging needs the SDK's own Mlops (from Mlops.builder()); got "
+                        + mlops.getClass().getName());
+            }
+            predictionLog = monitoring.openPredictionLog(predictionLogOptions, meterRegistry);
+        }
+        LOG.info("Model server starting: pollInterval={}, retryBackoff={}..{}, scorer options {}, metrics {}, prediction log {}",
                 pollInterval.isZero() ? "off (refresh only)" : pollInterval, retryBackoff, maxRetryBackoff, scorerOptions,
-                meterRegistry == null ? "off" : meterRegistry.getClass().getSimpleName());
-        return new DefaultModelServer(mlops, pollInterval, retryBackoff, maxRetryBackoff, scorerOptions, meterRegistry);
+                meterRegistry == null ? "off" : meterRegistry.getClass().getSimpleName(),
+                predictionLogOptions == null ? "off" : predictionLogOptions);
+        return new DefaultModelServer(mlops, pollInterval, retryBackoff, maxRetryBackoff, scorerOptions, meterRegistry,
+                predictionLog);
     }
 
     @Override
@@ -383,7 +399,15 @@ public final class DefaultModelServer implements ModelServer {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        if (predictionLog != null) {
+            predictionLog.close();
+        }
         LOG.info("Model server closed ({} model URIs served)", served.size());
+    }
+
+    /** The prediction logger, for tests and the drift monitor; null when not logging. */
+    public PredictionLogger predictionLog() {
+        return predictionLog;
     }
 
     @Override

@@ -7,6 +7,8 @@ import io.mlops.api.registry.ModelVersion;
 import io.mlops.api.serving.FeatureSpec;
 import io.mlops.api.serving.Prediction;
 import io.mlops.api.serving.Scorer;
+import io.mlops.core.internal.DefaultMonitoring;
+import io.mlops.core.internal.monitoring.PredictionLogger;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
@@ -19,10 +21,13 @@ import java.util.function.Function;
 final class ServedScorer implements Scorer {
     private final ModelUri uri;
     private final AtomicReference<LoadedVersion> current;
+    /** Null when predictions are not logged. */
+    private final PredictionLogger predictionLog;
 
-    ServedScorer(ModelUri uri, AtomicReference<LoadedVersion> current) {
+    ServedScorer(ModelUri uri, AtomicReference<LoadedVersion> current, PredictionLogger predictionLog) {
         this.uri = uri;
         this.current = current;
+        this.predictionLog = predictionLog;
     }
 
     private LoadedVersion acquire() {
@@ -84,23 +89,41 @@ final class ServedScorer implements Scorer {
     /** Written out rather than through {@link #call}: this is the hot path, and it should not allocate. */
     @Override
     public Prediction score(Map<String, ?> row) {
+        return score(null, row);
+    }
+
+    @Override
+    public Prediction score(String requestId, Map<String, ?> row) {
+        if (requestId != null) {
+            DefaultMonitoring.requestId(requestId);
+        }
         LoadedVersion loaded = acquire();
         try {
-            if (!loaded.measured()) {
+            if (!loaded.measured() && predictionLog == null) {
                 return loaded.scorer().score(row);
             }
             long start = System.nanoTime();
+            Prediction prediction;
             try {
-                Prediction prediction = loaded.scorer().score(row);
-                loaded.recordSuccess(start, 1);
-                return prediction;
+                prediction = loaded.scorer().score(row);
             } catch (InvalidArgumentException e) {
-                loaded.recordFailure(start, true);
+                if (loaded.measured()) {
+                    loaded.recordFailure(start, true);
+                }
                 throw e;
             } catch (RuntimeException e) {
-                loaded.recordFailure(start, false);
+                if (loaded.measured()) {
+                    loaded.recordFailure(start, false);
+                }
                 throw e;
             }
+            if (loaded.measured()) {
+                loaded.recordSuccess(start, 1);
+            }
+            if (predictionLog != null) {
+                predictionLog.offer(loaded.version(), requestId, row, prediction, System.nanoTime() - start);
+            }
+            return prediction;
         } finally {
             loaded.release();
         }
@@ -108,7 +131,21 @@ final class ServedScorer implements Scorer {
 
     @Override
     public List<Prediction> scoreBatch(List<? extends Map<String, ?>> rows) {
-        return call(rows == null ? 0 : rows.size(), s -> s.scoreBatch(rows));
+        if (predictionLog == null) {
+            return call(rows == null ? 0 : rows.size(), s -> s.scoreBatch(rows));
+        }
+        long start = System.nanoTime();
+        ModelVersion[] answeredBy = new ModelVersion[1];
+        List<Prediction> predictions = call(rows == null ? 0 : rows.size(), s -> {
+            answeredBy[0] = s.version();
+            return s.scoreBatch(rows);
+        });
+        // Each row is logged with the batch's time per row: what it cost the caller on average.
+        long perRow = (System.nanoTime() - start) / Math.max(1, predictions.size());
+        for (int i = 0; i < predictions.size(); i++) {
+            predictionLog.offer(answeredBy[0], null, rows.get(i), predictions.get(i), perRow);
+        }
+        return predictions;
     }
 
     @Override

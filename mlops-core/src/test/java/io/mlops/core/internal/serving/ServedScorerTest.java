@@ -93,7 +93,7 @@ class ServedScorerTest {
         HeldScorer next = new HeldScorer(2, new CountDownLatch(0));
         LoadedVersion oldLoaded = new LoadedVersion(old, null);
         AtomicReference<LoadedVersion> current = new AtomicReference<>(oldLoaded);
-        ServedScorer handle = new ServedScorer(URI, current);
+        ServedScorer handle = new ServedScorer(URI, current, null);
 
         CompletableFuture<Prediction> inFlight = CompletableFuture.supplyAsync(() -> handle.score(Map.of()));
         assertThat(old.entered.await(10, TimeUnit.SECONDS)).isTrue();
@@ -117,7 +117,7 @@ class ServedScorerTest {
 
         assertThat(only.closed).isTrue();
         assertThat(loaded.tryAcquire()).isFalse();
-        assertThatThrownBy(() -> new ServedScorer(URI, new AtomicReference<>()).score(Map.of()))
+        assertThatThrownBy(() -> new ServedScorer(URI, new AtomicReference<>(), null).score(Map.of()))
                 .isInstanceOf(ConflictException.class).hasMessageContaining(URI.toString());
     }
 }

@@ -1,0 +1,297 @@
+package io.mlops.core.internal;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.mlops.api.ConflictException;
+import io.mlops.api.IntegrityException;
+import io.mlops.api.InvalidArgumentException;
+import io.mlops.api.MlopsException;
+import io.mlops.api.ModelUri;
+import io.mlops.api.NotFoundException;
+import io.mlops.api.artifact.ArtifactStore;
+import io.mlops.api.monitoring.DataProfile;
+import io.mlops.api.monitoring.DataProfiler;
+import io.mlops.api.monitoring.DriftReport;
+import io.mlops.api.monitoring.DriftThresholds;
+import io.mlops.api.monitoring.FeatureKind;
+import io.mlops.api.monitoring.LoggedPrediction;
+import io.mlops.api.monitoring.Monitoring;
+import io.mlops.api.monitoring.PerformanceWindow;
+import io.mlops.api.monitoring.PredictionLogOptions;
+import io.mlops.api.registry.ModelVersion;
+import io.mlops.api.registry.ModelVersionStatus;
+import io.mlops.api.serving.FeatureSpec;
+import io.mlops.api.spi.MetadataStore;
+import io.mlops.api.tracking.Metric;
+import io.mlops.api.tracking.Run;
+import io.mlops.core.internal.governance.Guard;
+import io.mlops.core.internal.governance.Permission;
+import io.mlops.core.internal.monitoring.DriftAnalysis;
+import io.mlops.core.internal.monitoring.PerformanceAccumulator;
+import io.mlops.core.internal.monitoring.PredictionLogger;
+import io.mlops.core.internal.monitoring.PredictionPayload;
+import io.mlops.core.internal.monitoring.SketchProfile;
+import io.mlops.core.internal.monitoring.SketchProfiler;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalDouble;
+
+/**
+ * Baselines, the prediction log and drift checks. A baseline is stored like a golden set: as an
+ * artifact named by its sha256, pinned on the version by a reserved tag written last.
+ */
+public final class DefaultMonitoring implements Monitoring {
+    static final String TAG_PREFIX = "mlops.baseline.";
+    static final String TAG_SHA256 = TAG_PREFIX + "sha256";
+    static final String TAG_ROWS = TAG_PREFIX + "rows";
+    static final String TAG_FEATURES = TAG_PREFIX + "features";
+    /** Most predictions one {@link #predictions} call returns. */
+    static final int MAX_PREDICTIONS = 10_000;
+    static final int MAX_REQUEST_ID = 128;
+    static final int MAX_LABEL = 1000;
+    /** Where the reference test metrics are looked for, first match wins: version tags, then the source run's metrics. */
+    static final List<String> ACCURACY_NAMES = List.of("test_accuracy", "accuracy");
+    static final List<String> AUC_NAMES = List.of("test_auc", "auc");
+
+    private final MetadataStore store;
+    private final ArtifactStore artifacts;
+    private final DefaultRegistry registry;
+    private final Guard guard;
+
+    DefaultMonitoring(MetadataStore store, ArtifactStore artifacts, DefaultRegistry registry, Guard guard) {
+        this.store = store;
+        this.artifacts = artifacts;
+        this.registry = registry;
+        this.guard = guard;
+    }
+
+    @Override
+    public DataProfiler profiler(Map<String, FeatureKind> schema) {
+        return new SketchProfiler(schema);
+    }
+
+    @Override
+    public DataProfiler profiler(List<FeatureSpec> features) {
+        return new SketchProfiler(SketchProfiler.schemaOf(Objects.requireNonNull(features, "features")));
+    }
+
+    @Override
+    public DataProfile readProfile(byte[] bytes) {
+        return SketchProfile.read(Objects.requireNonNull(bytes, "bytes"));
+    }
+
+    static String baselineKey(ModelVersion version, String sha256) {
+        return ArtifactKeys.validate("models/" + version.name() + "/versions/" + version.version() + "/baseline-" + sha256 + ".json");
+    }
+
+    @Override
+    public ModelVersion attachBaseline(String model, int version, DataProfile baseline) {
+        Objects.requireNonNull(baseline, "baseline");
+        String target = ModelUri.ofVersion(model, version).toString();
+        guard.require(Permission.REGISTER, "monitoring.attachBaseline", target);
+        ModelVersion v = registry.version(model, version);
+        if (v.status() != ModelVersionStatus.NEW) {
+            throw new ConflictException("cannot attach a baseline to " + v.uri() + ": it is " + v.status()
+                    + "; a baseline is evidence and is fixed once approval is requested. Register a new version");
+        }
+        SketchProfile profile = SketchProfile.of(baseline);
+        if (profile.rows() == 0) {
+            throw new InvalidArgumentException("the baseline for " + v.uri() + " has no rows; profile the training data");
+        }
+        byte[] bytes = profile.toBytes();
+        String sha = Digests.sha256Hex(bytes);
+        String key = baselineKey(v, sha);
+        String stored = artifacts.put(key, new ByteArrayInputStream(bytes)).sha256();
+        // The sha256 tag alone pins the baseline (the key derives from it), so it goes last: a re-attach
+        // that breaks off leaves the previous baseline pinned.
+        Map<String, String> tags = new LinkedHashMap<>();
+        tags.put(TAG_ROWS, Long.toString(profile.rows()));
+        tags.put(TAG_FEATURES, Integer.toString(profile.inputSchema().size()));
+        tags.put(TAG_SHA256, stored);
+        tags.forEach((k, value) -> store.setVersionTag(model, version, k, value));
+        guard.record("monitoring.attachBaseline", target, Map.of("after", tags));
+        return registry.version(model, version);
+    }
+
+    @Override
+    public Optional<DataProfile> baseline(String model, int version) {
+        guard.require(Permission.READ, "monitoring.baseline", ModelUri.ofVersion(model, version).toString());
+        return loadBaseline(registry.version(model, version)).map(p -> p);
+    }
+
+    private Optional<SketchProfile> loadBaseline(ModelVersion version) {
+        String pinned = version.tags().get(TAG_SHA256);
+        if (pinned == null) {
+            return Optional.empty();
+        }
+        String key = baselineKey(version, pinned);
+        byte[] bytes;
+        try (InputStream in = artifacts.open(key)) {
+            bytes = in.readAllBytes();
+        } catch (IntegrityException e) {
+            // The store's own check fired first; say which model's evidence is affected.
+            throw new IntegrityException("the baseline of " + version.uri() + " at '" + key + "' was replaced: "
+                    + e.getMessage(), e);
+        } catch (IOException e) {
+            throw new MlopsException("cannot read the baseline of " + version.uri() + " at '" + key + "': " + e, e);
+        }
+        String actual = Digests.sha256Hex(bytes);
+        if (!actual.equals(pinned)) {
+            throw new IntegrityException("the baseline of " + version.uri() + " was pinned with sha256 " + pinned + " but '" + key
+                    + "' now has sha256 " + actual + "; it was replaced");
+        }
+        return Optional.of(SketchProfile.read(bytes));
+    }
+
+    private SketchProfile requireBaseline(ModelVersion version) {
+        return loadBaseline(version).orElseThrow(() -> new NotFoundException(version.uri()
+                + " has no baseline; attach one at registration with monitoring().attachBaseline(name, version,"
+                + " profiler.profile())"));
+    }
+
+    @Override
+    public void recordLabel(String model, String requestId, String label) {
+        Validation.modelName(model);
+        requestId(requestId);
+        Objects.requireNonNull(label, "label");
+        if (label.isEmpty() || label.length() > MAX_LABEL) {
+            throw new InvalidArgumentException("label for request '" + requestId + "' must be 1 to " + MAX_LABEL
+                    + " characters; got " + label.length());
+        }
+        guard.require(Permission.RECORD_LABEL, "monitoring.recordLabel", model);
+        registry.getModelUnchecked(model);
+        Optional<String> existing = store.saveLabelIfAbsent(model, requestId, label, guard.clock().millis());
+        if (existing.isPresent() && !existing.get().equals(label)) {
+            throw new ConflictException("request '" + requestId + "' of model '" + model + "' already has label '"
+                    + existing.get() + "'; a recorded outcome is not overwritten (got '" + label + "')");
+        }
+    }
+
+    /** Checks a request id: 1 to 128 characters, no control characters. */
+    public static String requestId(String requestId) {
+        Objects.requireNonNull(requestId, "requestId");
+        if (requestId.isEmpty() || requestId.length() > MAX_REQUEST_ID || requestId.chars().anyMatch(Character::isISOControl)) {
+            throw new InvalidArgumentException("request id '" + Validation.truncate(requestId, 40, "…") + "' must be 1 to "
+                    + MAX_REQUEST_ID + " characters without control characters");
+        }
+        return requestId;
+    }
+
+    @Override
+    public List<LoggedPrediction> predictions(String model, int version, Instant from, Instant to, int limit) {
+        if (limit < 1 || limit > MAX_PREDICTIONS) {
+            throw new InvalidArgumentException("limit must be 1 to " + MAX_PREDICTIONS + "; got " + limit);
+        }
+        long[] window = window(from, to);
+        guard.require(Permission.READ, "monitoring.predictions", ModelUri.ofVersion(model, version).toString());
+        registry.version(model, version);
+        List<LoggedPrediction> out = new ArrayList<>();
+        store.scanPredictions(model, version, window[0], window[1], entry -> {
+            PredictionPayload.Decoded d = PredictionPayload.read(entry.payload());
+            out.add(new LoggedPrediction(entry.requestId(), entry.model(), entry.version(), entry.loggedAt(),
+                    entry.latencyMicros(), d.inputs(), d.label(), d.probabilities(), d.values(), entry.label()));
+            return out.size() < limit;
+        });
+        return out;
+    }
+
+    private static long[] window(Instant from, Instant to) {
+        Objects.requireNonNull(from, "from");
+        Objects.requireNonNull(to, "to");
+        if (!from.isBefore(to)) {
+            throw new InvalidArgumentException("the window [" + from + ", " + to + ") is empty; 'from' must be before 'to'");
+        }
+        return new long[] {from.toEpochMilli(), to.toEpochMilli()};
+    }
+
+    @Override
+    public DataProfile windowProfile(String model, int version, Instant from, Instant to) {
+        long[] window = window(from, to);
+        guard.require(Permission.READ, "monitoring.windowProfile", ModelUri.ofVersion(model, version).toString());
+        ModelVersion v = registry.version(model, version);
+        return scan(v, requireBaseline(v), window, new PerformanceAccumulator());
+    }
+
+    private SketchProfile scan(ModelVersion v, SketchProfile baseline, long[] window, PerformanceAccumulator performance) {
+        SketchProfiler profiler = new SketchProfiler(baseline.inputSchema());
+        store.scanPredictions(v.name(), v.version(), window[0], window[1], entry -> {
+            PredictionPayload.Decoded d = PredictionPayload.read(entry.payload());
+            profiler.add(d.inputs());
+            profiler.addPrediction(d.label(), d.probabilities(), d.values());
+            entry.label().ifPresent(actual -> performance.add(d.label(), d.probabilities(), actual));
+            return true;
+        });
+        return profiler.profile();
+    }
+
+    @Override
+    public DriftReport check(String model, int version, Instant from, Instant to, DriftThresholds thresholds) {
+        Objects.requireNonNull(thresholds, "thresholds");
+        long[] window = window(from, to);
+        guard.require(Permission.READ, "monitoring.check", ModelUri.ofVersion(model, version).toString());
+        ModelVersion v = registry.version(model, version);
+        SketchProfile baseline = requireBaseline(v);
+        PerformanceAccumulator performance = new PerformanceAccumulator();
+        SketchProfile observed = scan(v, baseline, window, performance);
+        Optional<PerformanceWindow> result = performance.result(reference(v, ACCURACY_NAMES), reference(v, AUC_NAMES), thresholds);
+        return DriftAnalysis.compare(v.name(), v.version(), window[0], window[1], baseline, observed, thresholds, result,
+                guard.clock().millis());
+    }
+
+    @Override
+    public DriftReport compare(String model, int version, DataProfile window, DriftThresholds thresholds) {
+        Objects.requireNonNull(window, "window");
+        Objects.requireNonNull(thresholds, "thresholds");
+        guard.require(Permission.READ, "monitoring.compare", ModelUri.ofVersion(model, version).toString());
+        ModelVersion v = registry.version(model, version);
+        long now = guard.clock().millis();
+        return DriftAnalysis.compare(v.name(), v.version(), now, now, requireBaseline(v), SketchProfile.of(window), thresholds,
+                Optional.empty(), now);
+    }
+
+    /** The version's recorded test metric: a version tag first, then the source run's latest metric. */
+    private OptionalDouble reference(ModelVersion version, List<String> names) {
+        for (String name : names) {
+            String tag = version.tags().get(name);
+            if (tag != null) {
+                try {
+                    return OptionalDouble.of(Double.parseDouble(tag));
+                } catch (NumberFormatException e) {
+                    // Not a number: fall through to the run's metrics.
+                }
+            }
+        }
+        Optional<Run> run = version.runId().isEmpty() ? Optional.empty() : store.findRun(version.runId());
+        if (run.isPresent()) {
+            for (String name : names) {
+                Metric metric = run.get().latestMetrics().get(name);
+                if (metric != null && Double.isFinite(metric.value())) {
+                    return OptionalDouble.of(metric.value());
+                }
+            }
+        }
+        return OptionalDouble.empty();
+    }
+
+    @Override
+    public long purgePredictions(String model, Instant before) {
+        Validation.modelName(model);
+        Objects.requireNonNull(before, "before");
+        guard.require(Permission.DELETE, "monitoring.purgePredictions", model);
+        long deleted = store.deletePredictionsBefore(model, before.toEpochMilli());
+        guard.record("monitoring.purgePredictions", model, Map.of("before", before.toString(), "deleted", deleted));
+        return deleted;
+    }
+
+    /** The logger a model server writes predictions through; stopped with {@link PredictionLogger#close()}. */
+    public PredictionLogger openPredictionLog(PredictionLogOptions options, MeterRegistry meters) {
+        return new PredictionLogger(store, options, guard.clock(), meters);
+    }
+}

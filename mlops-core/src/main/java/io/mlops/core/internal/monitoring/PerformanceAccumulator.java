@@ -1,0 +1,75 @@
+package io.mlops.core.internal.monitoring;
+
+import io.mlops.api.monitoring.DriftThresholds;
+import io.mlops.api.monitoring.PerformanceWindow;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalDouble;
+
+/**
+ * Accuracy and AUC over the labelled predictions of a window, in fixed memory: AUC from score
+ * histograms of the positive and negative class (bins of 1/{@value #SCORE_BINS}, so the AUC is
+ * exact up to ties within a bin). Not thread-safe.
+ */
+public final class PerformanceAccumulator {
+    static final int SCORE_BINS = 4096;
+
+    private long labelled;
+    private long withPredictedLabel;
+    private long correct;
+    private String positiveClass;
+    private boolean binary = true;
+    private final long[] positives = new long[SCORE_BINS];
+    private final long[] negatives = new long[SCORE_BINS];
+
+    /** Adds one prediction with its ground truth. */
+    public void add(Optional<String> predictedLabel, Map<String, Double> probabilities, String actual) {
+        labelled++;
+        if (predictedLabel.isPresent()) {
+            withPredictedLabel++;
+            if (predictedLabel.get().equals(actual)) {
+                correct++;
+            }
+        }
+        if (!binary) {
+            return;
+        }
+        Optional<String> positive = PredictionFeatures.positiveClass(probabilities);
+        if (positive.isEmpty() || (positiveClass != null && !positiveClass.equals(positive.get()))) {
+            // Not a binary classifier, or its classes changed between rows: AUC is not defined.
+            binary = false;
+            return;
+        }
+        positiveClass = positive.get();
+        double score = probabilities.get(positiveClass);
+        int bin = (int) Math.min(SCORE_BINS - 1, Math.max(0, Math.floor(score * SCORE_BINS)));
+        (positiveClass.equals(actual) ? positives : negatives)[bin]++;
+    }
+
+    public long labelled() {
+        return labelled;
+    }
+
+    /**
+     * The window's performance against the references, or empty when nothing was labelled.
+     * Performance is called degraded only with at least {@link DriftThresholds#minRows()} labels.
+     */
+    public Optional<PerformanceWindow> result(OptionalDouble referenceAccuracy, OptionalDouble referenceAuc,
+            DriftThresholds thresholds) {
+        if (labelled == 0) {
+            return Optional.empty();
+        }
+        OptionalDouble accuracy = withPredictedLabel == 0 ? OptionalDouble.empty()
+                : OptionalDouble.of((double) correct / withPredictedLabel);
+        double area = binary && positiveClass != null ? DriftStatistics.areaUnderRoc(positives, negatives) : Double.NaN;
+        OptionalDouble auc = Double.isNaN(area) ? OptionalDouble.empty() : OptionalDouble.of(area);
+        boolean enough = labelled >= thresholds.minRows();
+        boolean degraded = enough && (fellBelow(accuracy, referenceAccuracy, thresholds.performanceDrop())
+                || fellBelow(auc, referenceAuc, thresholds.performanceDrop()));
+        return Optional.of(new PerformanceWindow(labelled, accuracy, auc, referenceAccuracy, referenceAuc, degraded));
+    }
+
+    private static boolean fellBelow(OptionalDouble actual, OptionalDouble reference, double drop) {
+        return actual.isPresent() && reference.isPresent() && reference.getAsDouble() - actual.getAsDouble() > drop;
+    }
+}
