@@ -32,6 +32,11 @@ import org.apache.datasketches.quantilescommon.QuantileSearchCriteria;
  *       reads as drift; chi-squared runs on the categories' counts.</li>
  *   <li>{@link DriftThresholds} turns the figures into verdicts.</li>
  * </ul>
+ *
+ * <p>KLL compaction is randomised (DataSketches draws from one unseeded generator), so two
+ * profiles of the same numbers can differ within the sketch's rank error and a figure in the second
+ * or third decimal may change between runs; a stored baseline is fixed, and categorical counts up
+ * to the cardinality limit are exact.
  */
 public final class DriftAnalysis {
     /** The share an empty bin counts as in PSI and Jensen–Shannon, instead of zero (which gives infinity). */

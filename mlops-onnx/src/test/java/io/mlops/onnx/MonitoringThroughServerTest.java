@@ -1,0 +1,225 @@
+package io.mlops.onnx;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.mlops.Mlops;
+import io.mlops.api.InvalidArgumentException;
+import io.mlops.api.Principal;
+import io.mlops.api.governance.Role;
+import io.mlops.api.governance.RoleMapping;
+import io.mlops.api.monitoring.DataProfiler;
+import io.mlops.api.monitoring.DriftReport;
+import io.mlops.api.monitoring.DriftSeverity;
+import io.mlops.api.monitoring.FeatureDrift;
+import io.mlops.api.monitoring.LoggedPrediction;
+import io.mlops.api.monitoring.PredictionLogOptions;
+import io.mlops.api.registry.ModelVersion;
+import io.mlops.api.registry.NewModelVersion;
+import io.mlops.api.serving.Scorer;
+import io.mlops.core.internal.serving.DefaultModelServer;
+import io.mlops.monitoring.DriftMonitor;
+import io.mlops.serving.ModelServer;
+import io.mlops.stores.InMemoryArtifactStore;
+import io.mlops.stores.InMemoryMetadataStore;
+import java.io.ByteArrayInputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Prediction logging and drift monitoring through a real model server scoring a real ONNX model
+ * ({@code y = 2x}): what the server logs, how labels join, and what the monitor reports.
+ */
+class MonitoringThroughServerTest {
+    private static final String MODEL = "scale";
+
+    private InMemoryMetadataStore store;
+    private Mlops mlops;
+    private ModelVersion version;
+
+    @BeforeEach
+    void register() {
+        store = new InMemoryMetadataStore();
+        InMemoryArtifactStore artifacts = new InMemoryArtifactStore();
+        mlops = Mlops.builder().metadata(store).artifacts(artifacts).principal(Principal.of("alice"))
+                .roles(RoleMapping.builder().everyone(Role.DATA_SCIENTIST).build()).captureEnvironment(false).build();
+        String key = artifacts.put("models/scale.onnx", new ByteArrayInputStream(ScalingModel.times(2f))).key();
+        version = mlops.registry().createVersion(NewModelVersion.builder(MODEL, key).build());
+    }
+
+    @AfterEach
+    void close() {
+        mlops.close();
+    }
+
+    /** The baseline: x ~ N(0, 1) with the model's own predictions on it, as at registration. */
+    private void attachBaseline() {
+        try (Scorer scorer = mlops.scorer("models:/scale/1")) {
+            DataProfiler profiler = mlops.monitoring().profiler(scorer.features());
+            Random random = new Random(1);
+            for (int i = 0; i < 5000; i++) {
+                Map<String, Object> row = Map.of("x", random.nextGaussian());
+                profiler.add(row, scorer.score(row));
+            }
+            mlops.monitoring().attachBaseline(MODEL, 1, profiler.profile());
+        }
+    }
+
+    private static void flush(ModelServer server) throws InterruptedException {
+        assertThat(((DefaultModelServer) server).predictionLog().flush(10_000)).isTrue();
+    }
+
+    @Test
+    void servedCalls_areLoggedWithRequestIds_andLabelsJoinLater() throws Exception {
+        try (ModelServer server = ModelServer.builder(mlops).pollInterval(Duration.ZERO)
+                .predictionLog(PredictionLogOptions.DEFAULTS).build()) {
+            Scorer scorer = server.scorer("models:/scale/1");
+            scorer.score("application-1", Map.of("x", 1.5));
+            scorer.score(Map.of("x", 2.5));
+            scorer.scoreBatch(List.of(Map.of("x", 3.0), Map.of("x", 4.0)));
+            assertThatThrownBy(() -> scorer.score(Map.of("y", 1.0))).isInstanceOf(InvalidArgumentException.class);
+            assertThatThrownBy(() -> scorer.score("bad\nid", Map.of("x", 1.0))).isInstanceOf(InvalidArgumentException.class)
+                    .hasMessageContaining("control characters");
+            flush(server);
+            mlops.monitoring().recordLabel(MODEL, "application-1", "3.0");
+
+            List<LoggedPrediction> logged = mlops.monitoring().predictions(MODEL, 1, Instant.EPOCH, Instant.now().plusSeconds(1), 100);
+
+            // The failed calls are not logged: only answers are.
+            assertThat(logged).hasSize(4);
+            LoggedPrediction first = logged.stream().filter(p -> p.requestId().equals("application-1")).findFirst().orElseThrow();
+            assertThat(first.inputs()).containsEntry("x", 1.5);
+            assertThat(first.values()).containsExactly(3.0);
+            assertThat(first.version()).isEqualTo(1);
+            assertThat(first.actualLabel()).contains("3.0");
+            assertThat(first.latencyMicros()).isNotNegative();
+            assertThat(logged).extracting(p -> p.inputs().get("x")).containsExactlyInAnyOrder(1.5, 2.5, 3.0, 4.0);
+            assertThat(logged).filteredOn(p -> !p.requestId().equals("application-1"))
+                    .allSatisfy(p -> assertThat(p.requestId()).matches("[0-9a-f]{32}"));
+        }
+    }
+
+    @Test
+    void monitor_seesTheShiftedInputs_alertsOnce_andPublishesGaugesAndReports(@TempDir Path reports) throws Exception {
+        attachBaseline();
+        SimpleMeterRegistry meters = new SimpleMeterRegistry();
+        List<String> alerts = new ArrayList<>();
+        try (ModelServer server = ModelServer.builder(mlops).pollInterval(Duration.ZERO)
+                .predictionLog(PredictionLogOptions.DEFAULTS).meterRegistry(meters).build();
+             DriftMonitor monitor = DriftMonitor.builder(mlops, server).interval(Duration.ZERO).window(Duration.ofHours(1))
+                     .listener((report, previous) -> alerts.add(previous + "->" + report.severity()))
+                     .listener((report, previous) -> {
+                         throw new IllegalStateException("a broken listener must not stop the others");
+                     })
+                     .meterRegistry(meters).reportDirectory(reports).build()) {
+            Scorer scorer = server.scorer("models:/scale/1");
+            Random random = new Random(2);
+            for (int i = 0; i < 1000; i++) {
+                scorer.score("r-" + i, Map.of("x", 1.5 + random.nextGaussian()));
+            }
+            flush(server);
+
+            List<DriftReport> first = monitor.checkNow();
+            List<DriftReport> second = monitor.checkNow();
+
+            DriftReport report = first.get(0);
+            assertThat(report.windowRows()).isEqualTo(1000);
+            FeatureDrift x = report.features().get(0);
+            assertThat(x.feature()).isEqualTo("x");
+            assertThat(x.severity()).isEqualTo(DriftSeverity.ALERT);
+            assertThat(report.prediction()).extracting(FeatureDrift::feature).containsExactly("prediction.score");
+            assertThat(report.prediction().get(0).severity()).isEqualTo(DriftSeverity.ALERT);
+            assertThat(second.get(0).severity()).isEqualTo(DriftSeverity.ALERT);
+            // Told of the change once, not at every check.
+            assertThat(alerts).containsExactly("NONE->ALERT");
+            assertThat(meters.get("mlops.drift.severity").tags("model", MODEL, "version", "1").gauge().value()).isEqualTo(2.0);
+            // The gauges show the latest check (KLL sketches are randomised, so two profiles of the same rows can differ slightly).
+            assertThat(meters.get("mlops.drift.psi").tags("feature", "x").gauge().value()).isEqualTo(second.get(0).features().get(0).psi());
+            assertThat(meters.get("mlops.drift.rows").gauge().value()).isEqualTo(1000.0);
+            assertThat(meters.get("mlops.predictions.logged").counter().count()).isEqualTo(1000.0);
+            try (Stream<Path> files = Files.list(reports)) {
+                assertThat(files.map(p -> p.getFileName().toString()).toList()).hasSize(2)
+                        .allMatch(name -> name.startsWith("drift-scale-v1-")).anyMatch(n -> n.endsWith(".html"));
+            }
+            assertThat(monitor.lastReports()).hasSize(1);
+        }
+    }
+
+    @Test
+    void monitor_skipsVersionsWithoutABaseline() throws Exception {
+        try (ModelServer server = ModelServer.builder(mlops).pollInterval(Duration.ZERO)
+                .predictionLog(PredictionLogOptions.DEFAULTS).build();
+             DriftMonitor monitor = DriftMonitor.builder(mlops, server).interval(Duration.ZERO).build()) {
+            server.scorer("models:/scale/1").score(Map.of("x", 1.0));
+            assertThat(monitor.checkNow()).isEmpty();
+        }
+        assertThatThrownBy(() -> DriftMonitor.builder(mlops, ModelServer.builder(mlops).pollInterval(Duration.ZERO).build())
+                .window(Duration.ZERO).build()).isInstanceOf(InvalidArgumentException.class).hasMessageContaining("window");
+    }
+
+    @Test
+    void concurrentCallers_withLogging_allSucceed_andEveryCallIsLoggedOrCountedAsDropped() throws Exception {
+        PredictionLogOptions small = PredictionLogOptions.DEFAULTS.withQueueCapacity(500).withBatchSize(100);
+        int threads = 16;
+        int calls = 2000;
+        try (ModelServer server = ModelServer.builder(mlops).pollInterval(Duration.ZERO).predictionLog(small).build()) {
+            Scorer scorer = server.scorer("models:/scale/1");
+            ExecutorService pool = Executors.newFixedThreadPool(threads);
+            try {
+                List<Future<Integer>> results = new ArrayList<>();
+                for (int t = 0; t < threads; t++) {
+                    int thread = t;
+                    results.add(pool.submit(() -> {
+                        int right = 0;
+                        for (int i = 0; i < calls; i++) {
+                            double x = thread * 10_000 + i;
+                            right += scorer.score("t" + thread + "-" + i, Map.of("x", x)).values().get(0) == 2 * x ? 1 : 0;
+                        }
+                        return right;
+                    }));
+                }
+                for (Future<Integer> result : results) {
+                    assertThat(result.get(60, TimeUnit.SECONDS)).isEqualTo(calls);
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+            flush(server);
+            var log = ((DefaultModelServer) server).predictionLog();
+            assertThat(log.logged() + log.dropped()).isEqualTo((long) threads * calls);
+            assertThat(log.failed()).isZero();
+            assertThat(mlops.monitoring().predictions(MODEL, 1, Instant.EPOCH, Instant.now().plusSeconds(1), 10_000))
+                    .hasSize((int) Math.min(10_000, log.logged()));
+        }
+    }
+
+    @Test
+    void aMetadataStoreThatGoesAway_losesLogEntries_butNoScoringCall() throws Exception {
+        try (ModelServer server = ModelServer.builder(mlops).pollInterval(Duration.ZERO)
+                .predictionLog(PredictionLogOptions.DEFAULTS).build()) {
+            Scorer scorer = server.scorer("models:/scale/1");
+            store.close();
+            for (int i = 0; i < 100; i++) {
+                assertThat(scorer.score(Map.of("x", (double) i)).values()).containsExactly(2.0 * i);
+            }
+            flush(server);
+            assertThat(((DefaultModelServer) server).predictionLog().failed()).isEqualTo(100);
+        }
+    }
+}
