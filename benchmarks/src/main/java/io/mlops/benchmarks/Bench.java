@@ -13,6 +13,7 @@ import java.util.Set;
  * all. {@code score} stands for every scoring benchmark: {@code score.single},
  * {@code score.batch256}, {@code score.vs_tribuo} (JMH), {@code score.concurrent64} and
  * {@code serve.swap}. {@code artifacts} stands for {@code artifacts.s3} and {@code artifacts.local}.
+ * {@code drift} prints {@code drift.profile} and {@code drift.psi}.
  */
 public final class Bench {
 
@@ -21,7 +22,7 @@ public final class Bench {
     private static final List<String> JMH = List.of("score.single", "score.batch256", "score.vs_tribuo");
     static final List<String> ARTIFACTS = List.of("artifacts.s3", "artifacts.local");
     private static final List<String> OTHERS = List.of("tracking.ingest", "tracking.search", "governance.overhead",
-            "artifacts.s3", "artifacts.local");
+            "artifacts.s3", "artifacts.local", "drift");
 
     private Bench() {
     }
@@ -58,6 +59,7 @@ public final class Bench {
                     case "governance.overhead" -> lines.addAll(GovernanceBenchmark.run());
                     case "artifacts.s3" -> lines.addAll(ArtifactsBenchmark.s3());
                     case "artifacts.local" -> lines.addAll(ArtifactsBenchmark.local());
+                    case "drift" -> lines.addAll(DriftBenchmark.run());
                     case "score.single", "score.batch256", "score.vs_tribuo" -> {
                         // One set of JMH rounds covers all three.
                         if (!jmhDone) {

@@ -9,6 +9,10 @@ import io.mlops.api.governance.Role;
 import io.mlops.api.governance.RoleMapping;
 import io.mlops.api.data.DatasetVersion;
 import io.mlops.api.lineage.VersionLineage;
+import io.mlops.api.monitoring.DataProfile;
+import io.mlops.api.monitoring.DataProfiler;
+import io.mlops.api.monitoring.DriftReport;
+import io.mlops.api.monitoring.PredictionLogOptions;
 import io.mlops.api.registry.GoldenCase;
 import io.mlops.api.registry.GoldenSet;
 import io.mlops.api.registry.ModelVersion;
@@ -21,10 +25,12 @@ import io.mlops.samples.bank.BankMarketingData.BankClient;
 import io.mlops.samples.bank.BankModelTrainer;
 import io.mlops.samples.bank.BankModelTrainer.TrainingResult;
 import io.mlops.samples.bank.OnnxPipelineExporter;
+import io.mlops.monitoring.DriftReports;
 import io.mlops.serving.ModelServer;
 import io.mlops.tribuo.TribuoModels;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -63,6 +69,8 @@ public final class Quickstart {
     private static final int SCORING_BATCH = 1024;
     /** Test clients whose answers every promotion must reproduce. */
     static final int GOLDEN_CASES = 50;
+    /** The last clients in the file, called in September to November 2010. */
+    static final int AUTUMN_2010_CLIENTS = 3000;
 
     /** Held so the level sticks: java.util.logging keeps loggers only weakly. */
     private static final java.util.logging.Logger TRIBUO_LOG = java.util.logging.Logger.getLogger("org.tribuo");
@@ -78,19 +86,20 @@ public final class Quickstart {
     public static void main(String[] args) {
         Path csv = args.length > 0 ? Path.of(args[0]) : BankMarketingData.locateDefaultCsv();
         try (Mlops mlops = openStores()) {
-            System.out.println(run(mlops, csv).summaryLine());
+            System.out.println(run(mlops, csv, Mlops.defaultHome().resolve("reports")).summaryLine());
         }
     }
 
     /** What one quickstart run produced. */
-    record Outcome(String runId, ModelVersion version, double auc, double maxDifference) {
+    record Outcome(String runId, ModelVersion version, double auc, double maxDifference, DriftReport steady,
+            DriftReport autumn2010, List<Path> reports) {
         String summaryLine() {
-            return String.format(java.util.Locale.ROOT, "QUICKSTART run=%s model=%s version=%d auc=%.4f",
-                    runId, version.name(), version.version(), auc);
+            return String.format(java.util.Locale.ROOT, "QUICKSTART run=%s model=%s version=%d auc=%.4f drift_test=%s drift_autumn2010=%s",
+                    runId, version.name(), version.version(), auc, steady.severity(), autumn2010.severity());
         }
     }
 
-    static Outcome run(Mlops mlops, Path csv) {
+    static Outcome run(Mlops mlops, Path csv, Path reportDirectory) {
         BankMarketingData data = BankMarketingData.load(csv);
         BankModelTrainer trainer = new BankModelTrainer();
 
@@ -130,6 +139,8 @@ public final class Quickstart {
         double maxDifference;
         try (Scorer candidate = mlops.scorer(version.uri().toString())) {
             maxDifference = maxDifferenceFromTribuo(candidate, result);
+            // the baseline drift is measured against: the training clients and the model's answers on them
+            mlops.monitoring().attachBaseline(MODEL_NAME, version.version(), baseline(mlops, candidate, result.split().train()));
         }
         if (!(maxDifference <= TOLERANCE)) {
             throw new IllegalStateException("the registered ONNX model differs from Tribuo's own predictions by "
@@ -169,8 +180,10 @@ public final class Quickstart {
         System.out.printf("%s approved by %s and promoted to %s%n", version.uri(), VALIDATOR.name(), ALIAS);
 
         // 7. score through a model server, as an application would: it verifies the artifact's
-        //    sha256, loads the version the alias names, and swaps in a new one when the alias moves
-        try (ModelServer server = ModelServer.builder(mlops).pollInterval(Duration.ofSeconds(30)).build()) {
+        //    sha256, loads the version the alias names, and swaps in a new one when the alias moves;
+        //    it logs every answer, and the outcomes are recorded later under the same request id
+        Instant testStart = Instant.now();
+        try (ModelServer server = servingWithPredictionLog(mlops)) {
             Scorer scorer = server.scorer("models:/" + MODEL_NAME + "@" + ALIAS);
             List<BankClient> test = result.split().test();
             System.out.printf("Serving %s (sha256 %s…)%n", scorer.version().uri(), scorer.version().sha256().substring(0, 12));
@@ -179,9 +192,26 @@ public final class Quickstart {
                 System.out.printf(java.util.Locale.ROOT, "  age %-3s %-13s %-9s -> P(subscribes) = %.3f%n",
                         client.value("age"), client.value("job"), client.value("marital"), p.probability("yes"));
             }
-        }
+            serveAndLearnOutcomes(mlops, scorer, test, "test");
+        } // closing the server writes the rest of its prediction log
+        Instant autumnStart = Instant.now().plusMillis(1);
+        DriftReport steady = mlops.monitoring().check(MODEL_NAME, version.version(), testStart, autumnStart);
 
-        // 8. lineage: what produced this version, and what a rebuild would still need
+        // 8. months later the bank calls other clients, on other phones: the monitor compares what the
+        //    model sees with its baseline and its accuracy with the test metrics it was approved on
+        List<BankClient> rows = data.rows();
+        List<BankClient> autumn2010 = rows.subList(rows.size() - AUTUMN_2010_CLIENTS, rows.size());
+        sleepPastMillisecond();
+        try (ModelServer server = servingWithPredictionLog(mlops)) {
+            serveAndLearnOutcomes(mlops, server.scorer("models:/" + MODEL_NAME + "@" + ALIAS), autumn2010, "autumn-2010");
+        }
+        DriftReport autumn = mlops.monitoring().check(MODEL_NAME, version.version(), autumnStart, Instant.now().plusMillis(1));
+        List<Path> reports = DriftReports.write(autumn, reportDirectory);
+        System.out.println("Drift on the test clients: " + steady.summary());
+        System.out.println("Drift in autumn 2010:      " + autumn.summary());
+        System.out.println("Drift report for the validator: " + reports.get(reports.size() - 1).toAbsolutePath());
+
+        // 9. lineage: what produced this version, and what a rebuild would still need
         VersionLineage lineage = mlops.lineage().ofVersion(MODEL_NAME, version.version());
         System.out.printf("Lineage of %s: run %s, data %s, commit %s, %s%n", version.uri(), runId,
                 lineage.inputs().stream().map(in -> in.input().dataset().name() + "@" + in.input().dataset().digest()
@@ -189,7 +219,45 @@ public final class Quickstart {
                 lineage.code().getOrDefault("mlflow.source.git.commit", "not recorded"),
                 lineage.gaps().isEmpty() ? "nothing missing" : "gaps: " + lineage.gaps());
         System.out.println(version.uri() + " golden set: " + version.tags().get("mlops.golden.last_check"));
-        return new Outcome(runId, version, result.testAuc(), maxDifference);
+        return new Outcome(runId, version, result.testAuc(), maxDifference, steady, autumn, reports);
+    }
+
+    /** A model server that logs every answer for monitoring. */
+    private static ModelServer servingWithPredictionLog(Mlops mlops) {
+        return ModelServer.builder(mlops).pollInterval(Duration.ofSeconds(30)).predictionLog(PredictionLogOptions.DEFAULTS).build();
+    }
+
+    /** Scores each client under a request id, then records the outcome the bank learned for it. */
+    private static void serveAndLearnOutcomes(Mlops mlops, Scorer scorer, List<BankClient> clients, String prefix) {
+        for (int i = 0; i < clients.size(); i++) {
+            scorer.score(prefix + "-" + i, clients.get(i).toScoringInput());
+        }
+        for (int i = 0; i < clients.size(); i++) {
+            mlops.monitoring().recordLabel(MODEL_NAME, prefix + "-" + i, clients.get(i).label());
+        }
+    }
+
+    /** Keeps the two monitoring windows apart: the prediction log stamps in milliseconds. */
+    private static void sleepPastMillisecond() {
+        try {
+            Thread.sleep(2);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** The training clients' profile with the model's predictions on them, profiled in batches. */
+    static DataProfile baseline(Mlops mlops, Scorer candidate, List<BankClient> train) {
+        DataProfiler profiler = mlops.monitoring().profiler(candidate.features());
+        for (int from = 0; from < train.size(); from += SCORING_BATCH) {
+            List<Map<String, Object>> rows = new ArrayList<>();
+            train.subList(from, Math.min(train.size(), from + SCORING_BATCH)).forEach(c -> rows.add(c.toScoringInput()));
+            List<Prediction> predictions = candidate.scoreBatch(rows);
+            for (int i = 0; i < rows.size(); i++) {
+                profiler.add(rows.get(i), predictions.get(i));
+            }
+        }
+        return profiler.profile();
     }
 
     /** The first {@value #GOLDEN_CASES} test clients with Tribuo's own class probabilities. */

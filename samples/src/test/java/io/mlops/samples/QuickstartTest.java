@@ -1,10 +1,15 @@
 package io.mlops.samples;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import io.mlops.Mlops;
 import io.mlops.api.governance.AuditLog;
 import io.mlops.api.governance.AuditOutcome;
+import io.mlops.api.monitoring.DriftReport;
+import io.mlops.api.monitoring.DriftSeverity;
+import io.mlops.api.monitoring.FeatureDrift;
+import io.mlops.api.monitoring.PerformanceWindow;
 import io.mlops.api.lineage.VersionLineage;
 import io.mlops.api.governance.StatusTransition;
 import io.mlops.api.registry.ModelVersion;
@@ -28,13 +33,34 @@ class QuickstartTest {
 
         Quickstart.Outcome first;
         try (Mlops mlops = Quickstart.openLocal(home)) {
-            first = Quickstart.run(mlops, csv);
+            first = Quickstart.run(mlops, csv, home.resolve("reports"));
         }
         Quickstart.Outcome second;
         try (Mlops mlops = Quickstart.openLocal(home)) {
-            second = Quickstart.run(mlops, csv);
+            second = Quickstart.run(mlops, csv, home.resolve("reports"));
 
             assertThat(second.version().version()).isEqualTo(first.version().version() + 1);
+
+            // Monitoring: the test clients look like the training data and score as well as on approval;
+            // autumn 2010 does not (other months, mobile phones, clients called before) and scores worse.
+            DriftReport steady = second.steady();
+            assertThat(steady.windowRows()).as("the test clients, and the five printed first").isEqualTo(8238 + 5);
+            assertThat(steady.severity()).isEqualTo(DriftSeverity.NONE);
+            assertThat(steady.driftedFeatures()).isEmpty();
+            assertThat(steady.prediction()).extracting(FeatureDrift::feature).containsExactly("prediction.label", "prediction.score");
+            PerformanceWindow onTest = steady.performance().orElseThrow();
+            assertThat(onTest.labelledRows()).isEqualTo(8238);
+            assertThat(onTest.auc().getAsDouble()).isCloseTo(second.auc(), within(0.002));
+            assertThat(onTest.degraded()).isFalse();
+            DriftReport autumn = second.autumn2010();
+            assertThat(autumn.windowRows()).isEqualTo(Quickstart.AUTUMN_2010_CLIENTS);
+            assertThat(autumn.severity()).isEqualTo(DriftSeverity.ALERT);
+            assertThat(autumn.datasetDrift()).isTrue();
+            assertThat(autumn.driftedFeatures()).extracting(FeatureDrift::feature).contains("month", "contact", "previous");
+            assertThat(autumn.performance().orElseThrow().degraded()).isTrue();
+            assertThat(second.reports()).hasSize(2).allSatisfy(report -> assertThat(report).isRegularFile());
+            assertThat(mlops.monitoring().baseline(Quickstart.MODEL_NAME, second.version().version())).hasValueSatisfying(
+                    baseline -> assertThat(baseline.rows()).isEqualTo(41_188 - 8238));
             assertThat(mlops.registry().listVersions(Quickstart.MODEL_NAME)).extracting(ModelVersion::version)
                     .containsExactly(first.version().version(), second.version().version());
             assertThat(mlops.registry().resolve("models:/bank-term-deposit@champion").version())
@@ -97,6 +123,6 @@ class QuickstartTest {
         assertThat(first.auc()).isGreaterThan(0.75);
         assertThat(second.maxDifference()).isLessThanOrEqualTo(Quickstart.TOLERANCE);
         assertThat(second.summaryLine()).matches(
-                "QUICKSTART run=[0-9a-f]{32} model=bank-term-deposit version=2 auc=0\\.\\d{4}");
+                "QUICKSTART run=[0-9a-f]{32} model=bank-term-deposit version=2 auc=0\\.\\d{4} drift_test=NONE drift_autumn2010=ALERT");
     }
 }
