@@ -4,7 +4,12 @@ import io.mlops.api.monitoring.FeatureKind;
 import org.apache.datasketches.kll.KllDoublesSketch;
 import org.apache.datasketches.memory.Memory;
 
-/** A numeric feature: a KLL quantile sketch of its finite values plus the count of missing ones. */
+/**
+ * A numeric feature: a KLL quantile sketch of its finite values plus the count of missing ones.
+ * While profiling, values are first counted exactly ({@link ValueCounter}) as long as the feature
+ * has at most {@value ValueCounter#LIMIT} distinct values; the counts join the sketch in
+ * {@link #copy()}, so stored profiles always hold a plain KLL sketch.
+ */
 final class NumericSketch implements FeatureSketch {
     /**
      * KLL accuracy parameter: normalized rank error about 1.3% at 99% confidence, a few kilobytes
@@ -13,10 +18,13 @@ final class NumericSketch implements FeatureSketch {
     static final int KLL_K = 200;
 
     private final KllDoublesSketch sketch;
+    /** Exact counts not yet in the sketch; null once the feature had too many distinct values, and in profiles. */
+    private ValueCounter counter;
     private long missing;
 
     NumericSketch() {
         this(KllDoublesSketch.newHeapInstance(KLL_K), 0);
+        counter = new ValueCounter();
     }
 
     private NumericSketch(KllDoublesSketch sketch, long missing) {
@@ -35,7 +43,7 @@ final class NumericSketch implements FeatureSketch {
 
     @Override
     public long count() {
-        return sketch.getN();
+        return sketch.getN() + (counter == null ? 0 : counter.total());
     }
 
     @Override
@@ -62,18 +70,39 @@ final class NumericSketch implements FeatureSketch {
     }
 
     void add(double value) {
-        if (Double.isFinite(value)) {
-            sketch.update(value);
-        } else {
+        if (!Double.isFinite(value)) {
             missing++;
+        } else if (counter == null || !counter.add(value)) {
+            overflow();
+            sketch.update(value);
+        }
+    }
+
+    /** The feature has more distinct values than are counted exactly: the counts so far join the sketch. */
+    private void overflow() {
+        if (counter != null) {
+            counter.addTo(sketch);
+            counter = null;
         }
     }
 
     /** Adds a run of values at once; NaN and infinities count as missing. */
     void addAll(double[] values, int offset, int length) {
         int end = offset + length;
-        int start = offset;
-        for (int i = offset; i < end; i++) {
+        int i = offset;
+        if (counter != null) {
+            for (; i < end; i++) {
+                double value = values[i];
+                if (!Double.isFinite(value)) {
+                    missing++;
+                } else if (!counter.add(value)) {
+                    overflow();
+                    break;
+                }
+            }
+        }
+        int start = i;
+        for (; i < end; i++) {
             if (!Double.isFinite(values[i])) {
                 if (i > start) {
                     sketch.update(values, start, i - start);
@@ -102,20 +131,32 @@ final class NumericSketch implements FeatureSketch {
     @Override
     public void mergeFrom(FeatureSketch other) {
         NumericSketch numeric = (NumericSketch) other;
-        sketch.merge(numeric.sketch);
+        overflow();
+        sketch.merge(numeric.materialized());
         missing += numeric.missing;
+    }
+
+    /** A plain sketch with the pending counts in it (a new one when there are counts). */
+    private KllDoublesSketch materialized() {
+        if (counter == null) {
+            return sketch;
+        }
+        KllDoublesSketch all = KllDoublesSketch.heapify(Memory.wrap(sketch.toByteArray()));
+        counter.addTo(all);
+        return all;
     }
 
     @Override
     public NumericSketch copy() {
-        return new NumericSketch(KllDoublesSketch.heapify(Memory.wrap(sketch.toByteArray())), missing);
+        KllDoublesSketch all = materialized();
+        return new NumericSketch(all == sketch ? KllDoublesSketch.heapify(Memory.wrap(sketch.toByteArray())) : all, missing);
     }
 
     KllDoublesSketch sketch() {
-        return sketch;
+        return materialized();
     }
 
     byte[] toBytes() {
-        return sketch.toByteArray();
+        return materialized().toByteArray();
     }
 }

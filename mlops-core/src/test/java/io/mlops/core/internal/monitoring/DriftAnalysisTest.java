@@ -238,6 +238,37 @@ class DriftAnalysisTest {
     }
 
     @Test
+    void numericColumns_countedExactlyUpToTheLimit_thenSketched_loseNoValue() {
+        SketchProfiler profiler = new SketchProfiler(Map.of("x", FeatureKind.NUMERIC));
+        double[] values = new double[30_000];
+        for (int i = 0; i < values.length; i++) {
+            // Three passes over 0..9999 with a NaN every 1000th: the 1025th distinct value arrives mid-array.
+            values[i] = i % 1000 == 999 ? Double.NaN : i % 10_000;
+        }
+        profiler.addNumericColumn("x", values, 0, 20_000);
+        profiler.add(Map.of("x", -0.0));
+        profiler.add(Map.of("x", 0.0));
+        profiler.addNumericColumn("x", values, 20_000, 10_000);
+        profiler.countRows(30_000);
+
+        SketchProfile profile = profiler.profile();
+
+        assertThat(profile.missing("x")).isEqualTo(30);
+        assertThat(profile.count("x")).isEqualTo(30_000 - 30 + 2);
+        NumericSketch x = (NumericSketch) profile.sketch("x");
+        assertThat(x.sketch().getMinItem()).isEqualTo(0.0);
+        assertThat(x.sketch().getMaxItem()).isEqualTo(9998.0);
+        assertThat(x.sketch().getQuantile(0.5, org.apache.datasketches.quantilescommon.QuantileSearchCriteria.INCLUSIVE))
+                .isCloseTo(5000, within(200.0));
+        // Few distinct values stay counted exactly until the profile is taken, and profile like any other.
+        SketchProfiler ages = new SketchProfiler(Map.of("age", FeatureKind.NUMERIC));
+        BankRows.all().forEach(ages::add);
+        SketchProfile counted = ages.profile();
+        assertThat(counted.count("age")).isEqualTo(BankRows.all().size());
+        assertThat(compare(counted, counted.merge(counted)).features().get(0).psi()).isLessThan(0.001);
+    }
+
+    @Test
     void badInput_isRefusedWithTheReason() {
         assertThatThrownBy(() -> new SketchProfiler(Map.of("prediction.score", FeatureKind.NUMERIC)))
                 .isInstanceOf(InvalidArgumentException.class).hasMessageContaining("prediction.score")
