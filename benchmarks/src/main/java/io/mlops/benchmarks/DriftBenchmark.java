@@ -30,7 +30,7 @@ import java.util.SplittableRandom;
  *       {@code profile()}, against one plain pass over the same arrays doing what a minimal profile
  *       must do without sketches (per numeric column count, missing, min, max, sum; per categorical
  *       column a {@code HashMap<String, long[]>} of counts). Warm-up runs, then alternating runs,
- *       medians. {@code heap_mb}: heap retained by the resulting profile (used heap after GC with
+ *       medians. {@code heap_mb}: heap retained by the profiler and its profile (used heap after GC with
  *       the profile reachable, minus before the profiler was created), for all rows and for a
  *       100,000-row prefix ({@code heap_mb_100k}).</li>
  *   <li>{@code drift.psi}: {@link DriftAnalysis#compare} of two 200,000-row profiles (the window
@@ -163,7 +163,10 @@ final class DriftBenchmark {
 
     /** The SDK's column path over the first {@code rows} rows of every column. */
     private static SketchProfile profileSdk(Columns data, int rows) {
-        SketchProfiler profiler = new SketchProfiler(SCHEMA);
+        return feed(new SketchProfiler(SCHEMA), data, rows).profile();
+    }
+
+    private static SketchProfiler feed(SketchProfiler profiler, Columns data, int rows) {
         for (int i = 0; i < NUMERIC.length; i++) {
             profiler.addNumericColumn(NUMERIC[i], data.numeric()[i], 0, rows);
         }
@@ -171,7 +174,7 @@ final class DriftBenchmark {
             profiler.addCategoricalColumn(CATEGORICAL[i], data.categorical()[i], 0, rows);
         }
         profiler.countRows(rows);
-        return profiler.profile();
+        return profiler;
     }
 
     private static double consume(SketchProfile profile) {
@@ -235,18 +238,21 @@ final class DriftBenchmark {
     }
 
     /**
-     * Heap retained by a profile of the first {@code rows} rows, in MiB: used heap after GC with the
-     * profile reachable, minus used heap after GC before the profiler was created (the input
-     * arrays already exist then, so they are not counted). Median of three measurements.
+     * Heap retained by a profiler that has seen the first {@code rows} rows together with the
+     * profile it made, in MiB: used heap after GC with both reachable, minus used heap after GC
+     * before the profiler was created (the input arrays already exist then, so they are not
+     * counted). Median of three measurements.
      */
     private static double retainedMb(Columns data, int rows) {
         List<Double> measured = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
             long before = usedHeapAfterGc();
-            SketchProfile profile = profileSdk(data, rows);
+            SketchProfiler profiler = feed(new SketchProfiler(SCHEMA), data, rows);
+            SketchProfile profile = profiler.profile();
             long after = usedHeapAfterGc();
             sink += profile.rows();
             Reference.reachabilityFence(profile);
+            Reference.reachabilityFence(profiler);
             measured.add((after - before) / (1024.0 * 1024.0));
         }
         System.out.printf(Locale.ROOT, "drift.profile: retained heap for %d rows %s MiB%n", rows, measured);
