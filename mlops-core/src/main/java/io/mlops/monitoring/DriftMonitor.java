@@ -15,8 +15,11 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * Checks every version a {@link ModelServer} serves against its baseline on a schedule: each
- * check reads the last {@code window} of the prediction log, logs the verdict through SLF4J
+ * Checks every version a {@link ModelServer} serves against its baseline on a schedule. Each
+ * check profiles only the predictions logged since the previous one and merges that slice with the
+ * earlier slices still inside {@code window} (so a window may start up to one interval early);
+ * performance is recomputed from the window's labelled predictions, since labels arrive late. It
+ * logs the verdict through SLF4J
  * (INFO, WARN for a warning, ERROR for an alert), updates Micrometer gauges, tells listeners when
  * a version's severity changes, and (optionally) writes the JSON and HTML report of every change.
  *
@@ -64,6 +67,7 @@ public interface DriftMonitor extends AutoCloseable {
         private final ModelServer server;
         private Duration interval = Duration.ofMinutes(15);
         private Duration window = Duration.ofDays(1);
+        private Duration writeDelay = Duration.ofMinutes(1);
         private DriftThresholds thresholds = DriftThresholds.DEFAULTS;
         private final List<DriftListener> listeners = new ArrayList<>();
         private MeterRegistry meterRegistry;
@@ -84,6 +88,17 @@ public interface DriftMonitor extends AutoCloseable {
         /** How far back each check looks; default one day. */
         public Builder window(Duration window) {
             this.window = Objects.requireNonNull(window, "window");
+            return this;
+        }
+
+        /**
+         * How long a logged prediction may take to reach the store (the server writes its log in
+         * the background); each check leaves out the newest {@code writeDelay}, which the next
+         * check reads. Default one minute; {@link Duration#ZERO} when the log is flushed before
+         * {@link DriftMonitor#checkNow()}.
+         */
+        public Builder writeDelay(Duration delay) {
+            this.writeDelay = Objects.requireNonNull(delay, "delay");
             return this;
         }
 
@@ -123,7 +138,7 @@ public interface DriftMonitor extends AutoCloseable {
          * @throws io.mlops.api.InvalidArgumentException if the interval is negative or the window not positive
          */
         public DriftMonitor build() {
-            return DefaultDriftMonitor.start(mlops, server, interval, window, thresholds, List.copyOf(listeners),
+            return DefaultDriftMonitor.start(mlops, server, interval, window, writeDelay, thresholds, List.copyOf(listeners),
                     meterRegistry, reportDirectory, clock);
         }
     }

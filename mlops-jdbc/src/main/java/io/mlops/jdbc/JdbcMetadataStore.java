@@ -433,6 +433,12 @@ public final class JdbcMetadataStore implements MetadataStore {
     }
 
     @Override
+    public void scanLabelledPredictions(String model, int version, long from, long toExclusive,
+            Predicate<PredictionLogEntry> sink) {
+        predictionLog.scanLabelledPredictions(model, version, from, toExclusive, sink);
+    }
+
+    @Override
     public long deletePredictionsBefore(String model, long before) {
         return predictionLog.deletePredictionsBefore(model, before);
     }

@@ -43,6 +43,14 @@ final class JdbcPredictionLog {
             + " WHERE p.model_name = ? AND p.version = ? AND p.logged_at >= ? AND p.logged_at < ?"
             + " ORDER BY p.logged_at, p.seq";
 
+    // The labels are few next to the predictions (outcomes arrive for some requests, weeks later):
+    // the inner join reads those, and prediction_log_request_idx finds each one's predictions.
+    private static final String SCAN_LABELLED = "SELECT p.model_name, p.version, p.request_id, p.logged_at, p.latency_us,"
+            + " p.payload, l.label FROM prediction_labels l JOIN prediction_log p"
+            + " ON p.model_name = l.model_name AND p.request_id = l.request_id"
+            + " WHERE l.model_name = ? AND p.version = ? AND p.logged_at >= ? AND p.logged_at < ?"
+            + " ORDER BY p.logged_at, p.seq";
+
     private static final String DELETE_PREDICTIONS = "DELETE FROM prediction_log WHERE model_name = ? AND logged_at < ?";
     // prediction_log_request_idx serves the anti-join.
     private static final String DELETE_UNREFERENCED_LABELS = "DELETE FROM prediction_labels WHERE model_name = ?"
@@ -99,8 +107,17 @@ final class JdbcPredictionLog {
     }
 
     void scanPredictions(String model, int version, long from, long toExclusive, Predicate<PredictionLogEntry> sink) {
-        String operation = "scan the predictions of version " + version + " of model '" + model + "' logged from "
-                + from + " to " + toExclusive;
+        scan(SCAN, "scan the predictions of version " + version + " of model '" + model + "' logged from "
+                + from + " to " + toExclusive, model, version, from, toExclusive, sink);
+    }
+
+    void scanLabelledPredictions(String model, int version, long from, long toExclusive, Predicate<PredictionLogEntry> sink) {
+        scan(SCAN_LABELLED, "scan the labelled predictions of version " + version + " of model '" + model
+                + "' logged from " + from + " to " + toExclusive, model, version, from, toExclusive, sink);
+    }
+
+    private void scan(String sql, String operation, String model, int version, long from, long toExclusive,
+            Predicate<PredictionLogEntry> sink) {
         db.inTransaction(operation, c -> {
             // PostgreSQL's driver streams with a cursor only outside auto-commit, as every pooled
             // connection is; otherwise it reads the whole window first. Read-only because the scan
@@ -112,7 +129,7 @@ final class JdbcPredictionLog {
                 // the store again takes another connection from the pool, so with a pool of one
                 // it waits for the pool's timeout and fails. The scan's snapshot locks no rows,
                 // so concurrent appends, labels and sweeps proceed meanwhile.
-                Database.stream(c, SCAN, SCAN_FETCH_SIZE, JdbcPredictionLog::entry, entry -> {
+                Database.stream(c, sql, SCAN_FETCH_SIZE, JdbcPredictionLog::entry, entry -> {
                     handedOut[0] = true;
                     return sink.test(entry);
                 }, model, version, from, toExclusive);

@@ -69,7 +69,7 @@ class MonitoringThroughServerTest {
     }
 
     /** The baseline: x ~ N(0, 1) with the model's own predictions on it, as at registration. */
-    private void attachBaseline() {
+    private static void attachBaseline(Mlops mlops) {
         try (Scorer scorer = mlops.scorer("models:/scale/1")) {
             DataProfiler profiler = mlops.monitoring().profiler(scorer.features());
             Random random = new Random(1);
@@ -117,12 +117,13 @@ class MonitoringThroughServerTest {
 
     @Test
     void monitor_seesTheShiftedInputs_alertsOnce_andPublishesGaugesAndReports(@TempDir Path reports) throws Exception {
-        attachBaseline();
+        attachBaseline(mlops);
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
         List<String> alerts = new ArrayList<>();
         try (ModelServer server = ModelServer.builder(mlops).pollInterval(Duration.ZERO)
                 .predictionLog(PredictionLogOptions.DEFAULTS).meterRegistry(meters).build();
              DriftMonitor monitor = DriftMonitor.builder(mlops, server).interval(Duration.ZERO).window(Duration.ofHours(1))
+                     .writeDelay(Duration.ZERO)
                      .listener((report, previous) -> alerts.add(previous + "->" + report.severity()))
                      .listener((report, previous) -> {
                          throw new IllegalStateException("a broken listener must not stop the others");
@@ -158,6 +159,87 @@ class MonitoringThroughServerTest {
                         .allMatch(name -> name.startsWith("drift-scale-v1-")).anyMatch(n -> n.endsWith(".html"));
             }
             assertThat(monitor.lastReports()).hasSize(1);
+        }
+    }
+
+    /** A clock the test moves, shared by the SDK (which stamps the log) and the monitor. */
+    private static final class MovingClock extends java.time.Clock {
+        private volatile Instant now = Instant.parse("2026-12-03T09:00:00Z");
+
+        void advance(Duration by) {
+            now = now.plus(by);
+        }
+
+        @Override
+        public java.time.ZoneId getZone() {
+            return java.time.ZoneOffset.UTC;
+        }
+
+        @Override
+        public java.time.Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+    }
+
+    @Test
+    void monitor_readsEachLoggedRowOnce_slidesItsWindow_andPicksUpLateLabels() throws Exception {
+        MovingClock clock = new MovingClock();
+        InMemoryArtifactStore artifacts = new InMemoryArtifactStore();
+        InMemoryMetadataStore timed = new InMemoryMetadataStore();
+        try (Mlops at = Mlops.builder().metadata(timed).artifacts(artifacts).principal(Principal.of("alice"))
+                .roles(RoleMapping.builder().everyone(Role.DATA_SCIENTIST).user("admin", Role.ADMIN).build())
+                .clock(clock).captureEnvironment(false).build()) {
+            String key = artifacts.put("models/scale.onnx", new ByteArrayInputStream(ScalingModel.times(2f))).key();
+            at.registry().createVersion(NewModelVersion.builder(MODEL, key).build());
+            attachBaseline(at);
+            Instant t0 = clock.instant();
+            try (ModelServer server = ModelServer.builder(at).pollInterval(Duration.ZERO)
+                    .predictionLog(PredictionLogOptions.DEFAULTS).build();
+                 DriftMonitor monitor = DriftMonitor.builder(at, server).interval(Duration.ZERO).window(Duration.ofHours(1))
+                         .writeDelay(Duration.ZERO).clock(clock).build()) {
+                Scorer scorer = server.scorer("models:/scale/1");
+                for (int i = 0; i < 300; i++) {
+                    scorer.score("early-" + i, Map.of("x", 3.0 + i / 300.0));
+                }
+                flush(server);
+                clock.advance(Duration.ofMinutes(1));
+                assertThat(monitor.checkNow().get(0).windowRows()).isEqualTo(300);
+
+                clock.advance(Duration.ofMinutes(30));
+                Random random = new Random(5);
+                for (int i = 0; i < 200; i++) {
+                    scorer.score("later-" + i, Map.of("x", random.nextGaussian()));
+                }
+                flush(server);
+                clock.advance(Duration.ofMinutes(1));
+                DriftReport both = monitor.checkNow().get(0);
+                assertThat(both.windowRows()).isEqualTo(500);
+                assertThat(both.performance()).isEmpty();
+
+                // Deleting the early rows from the store changes nothing: the monitor read them once.
+                assertThat(at.as(Principal.of("admin")).monitoring().purgePredictions(MODEL, t0.plusSeconds(30))).isEqualTo(300);
+                for (int i = 0; i < 200; i++) {
+                    at.monitoring().recordLabel(MODEL, "later-" + i, "ok");
+                }
+                clock.advance(Duration.ofMinutes(1));
+                DriftReport afterPurge = monitor.checkNow().get(0);
+                assertThat(afterPurge.windowRows()).isEqualTo(500);
+                // Labels recorded after the rows were profiled still count.
+                assertThat(afterPurge.performance().orElseThrow().labelledRows()).isEqualTo(200);
+
+                // Forty-five minutes on, the first slice has left the window; the one holding the later rows has not.
+                clock.advance(Duration.ofMinutes(45));
+                DriftReport slid = monitor.checkNow().get(0);
+                assertThat(slid.windowRows()).isEqualTo(200);
+                assertThat(slid.windowStart()).isEqualTo(t0.plus(Duration.ofMinutes(1)).toEpochMilli());
+                assertThat(slid.windowEnd()).isEqualTo(clock.millis());
+                assertThat(slid.features().get(0).severity()).isEqualTo(DriftSeverity.NONE);
+            }
         }
     }
 

@@ -117,6 +117,29 @@ public abstract class PredictionLogStoreContract extends MetadataStoreKit {
     }
 
     @Test
+    void scanLabelledPredictions_handsOutOnlyTheLabelledOnes_inOrder_withinTheWindow() {
+        PredictionLogEntry first = prediction(MODEL, 1, "req-a", 100L);
+        PredictionLogEntry unlabelled = prediction(MODEL, 1, "req-b", 150L);
+        PredictionLogEntry second = prediction(MODEL, 1, "req-c", 200L);
+        PredictionLogEntry again = prediction(MODEL, 1, "req-a", 250L);
+        PredictionLogEntry outside = prediction(MODEL, 1, "req-c", 300L);
+        PredictionLogEntry otherVersion = prediction(MODEL, 2, "req-a", 120L);
+        store.appendPredictions(List.of(first, unlabelled, second, again, outside, otherVersion));
+        store.saveLabelIfAbsent(MODEL, "req-a", "yes", 1L);
+        store.saveLabelIfAbsent(MODEL, "req-c", "no", 1L);
+        store.saveLabelIfAbsent(OTHER_MODEL, "req-b", "yes", 1L);
+
+        List<PredictionLogEntry> labelled = new ArrayList<>();
+        store.scanLabelledPredictions(MODEL, 1, 100L, 300L, labelled::add);
+
+        assertThat(labelled).containsExactly(first.withLabel(Optional.of("yes")), second.withLabel(Optional.of("no")),
+                again.withLabel(Optional.of("yes")));
+        List<PredictionLogEntry> stopped = new ArrayList<>();
+        store.scanLabelledPredictions(MODEL, 1, 0L, Long.MAX_VALUE, e -> stopped.add(e) && stopped.size() < 2);
+        assertThat(stopped).hasSize(2);
+    }
+
+    @Test
     void saveLabelIfAbsent_firstLabelStands_andLaterCallsGetIt() {
         assertThat(store.saveLabelIfAbsent(MODEL, "req-1", "yes", 10L)).isEmpty();
 

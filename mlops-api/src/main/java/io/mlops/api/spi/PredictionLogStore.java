@@ -28,6 +28,16 @@ public interface PredictionLogStore {
     void scanPredictions(String model, int version, long from, long toExclusive, Predicate<PredictionLogEntry> sink);
 
     /**
+     * As {@link #scanPredictions}, but only the predictions that have a label: what performance
+     * monitoring reads each time, when labels have arrived since. Stores with an index on the
+     * labels override this to skip the unlabelled rows.
+     */
+    default void scanLabelledPredictions(String model, int version, long from, long toExclusive,
+            Predicate<PredictionLogEntry> sink) {
+        scanPredictions(model, version, from, toExclusive, entry -> entry.label().isEmpty() || sink.test(entry));
+    }
+
+    /**
      * Deletes a model's predictions logged before {@code before}, and its labels recorded before
      * {@code before} that no remaining prediction refers to (a newer label may still be waiting
      * for its prediction, which is written asynchronously).

@@ -214,46 +214,85 @@ public final class DefaultMonitoring implements Monitoring {
     @Override
     public DataProfile windowProfile(String model, int version, Instant from, Instant to) {
         long[] window = window(from, to);
-        guard.require(Permission.READ, "monitoring.windowProfile", ModelUri.ofVersion(model, version).toString());
-        ModelVersion v = registry.version(model, version);
-        return scan(v, requireBaseline(v), window, new PerformanceAccumulator());
+        Baselined b = baselined(model, version, "monitoring.windowProfile");
+        return profileLog(b.version(), b.baseline(), window[0], window[1], null);
     }
 
-    private SketchProfile scan(ModelVersion v, SketchProfile baseline, long[] window, PerformanceAccumulator performance) {
+    /**
+     * The profile of a version's logged predictions in {@code [from, to)} with the baseline's
+     * schema, feeding the labelled ones to {@code performance} when it is not null. Authorization
+     * is the caller's.
+     */
+    public SketchProfile profileLog(ModelVersion v, SketchProfile baseline, long from, long to, PerformanceAccumulator performance) {
         SketchProfiler profiler = new SketchProfiler(baseline.inputSchema());
-        store.scanPredictions(v.name(), v.version(), window[0], window[1], entry -> {
+        store.scanPredictions(v.name(), v.version(), from, to, entry -> {
             PredictionPayload.Decoded d = PredictionPayload.read(entry.payload());
             profiler.add(d.inputs());
             profiler.addPrediction(d.label(), d.probabilities(), d.values());
-            entry.label().ifPresent(actual -> performance.add(d.label(), d.probabilities(), actual));
+            if (performance != null) {
+                entry.label().ifPresent(actual -> performance.add(d.label(), d.probabilities(), actual));
+            }
             return true;
         });
         return profiler.profile();
+    }
+
+    /** Accuracy and AUC over the labelled predictions in {@code [from, to)}, reading only those. Authorization is the caller's. */
+    public PerformanceAccumulator labelledPerformance(ModelVersion v, long from, long to) {
+        PerformanceAccumulator performance = new PerformanceAccumulator();
+        store.scanLabelledPredictions(v.name(), v.version(), from, to, entry -> {
+            PredictionPayload.Decoded d = PredictionPayload.read(entry.payload());
+            performance.add(d.label(), d.probabilities(), entry.label().orElseThrow());
+            return true;
+        });
+        return performance;
+    }
+
+    /**
+     * The version as the registry has it now, with its baseline, for a drift check by {@code action}.
+     *
+     * @throws NotFoundException if the version or its baseline does not exist
+     */
+    public Baselined baselined(String model, int version, String action) {
+        guard.require(Permission.READ, action, ModelUri.ofVersion(model, version).toString());
+        ModelVersion v = registry.version(model, version);
+        return new Baselined(v, requireBaseline(v));
+    }
+
+    /** A version with its verified baseline, and the sha256 that pins it. */
+    public record Baselined(ModelVersion version, SketchProfile baseline) {
+        public String baselineSha256() {
+            return version.tags().get(TAG_SHA256);
+        }
+    }
+
+    /** The report of a window profiled elsewhere (a drift monitor's merged slices). */
+    public DriftReport report(Baselined b, SketchProfile window, PerformanceAccumulator performance, long from, long to,
+            DriftThresholds thresholds) {
+        ModelVersion v = b.version();
+        Optional<PerformanceWindow> result = performance.result(reference(v, ACCURACY_NAMES), reference(v, AUC_NAMES), thresholds);
+        return DriftAnalysis.compare(v.name(), v.version(), from, to, b.baseline(), window, thresholds, result,
+                guard.clock().millis());
     }
 
     @Override
     public DriftReport check(String model, int version, Instant from, Instant to, DriftThresholds thresholds) {
         Objects.requireNonNull(thresholds, "thresholds");
         long[] window = window(from, to);
-        guard.require(Permission.READ, "monitoring.check", ModelUri.ofVersion(model, version).toString());
-        ModelVersion v = registry.version(model, version);
-        SketchProfile baseline = requireBaseline(v);
+        Baselined b = baselined(model, version, "monitoring.check");
+        // One pass over the log for both the profile and the labelled rows.
         PerformanceAccumulator performance = new PerformanceAccumulator();
-        SketchProfile observed = scan(v, baseline, window, performance);
-        Optional<PerformanceWindow> result = performance.result(reference(v, ACCURACY_NAMES), reference(v, AUC_NAMES), thresholds);
-        return DriftAnalysis.compare(v.name(), v.version(), window[0], window[1], baseline, observed, thresholds, result,
-                guard.clock().millis());
+        SketchProfile observed = profileLog(b.version(), b.baseline(), window[0], window[1], performance);
+        return report(b, observed, performance, window[0], window[1], thresholds);
     }
 
     @Override
     public DriftReport compare(String model, int version, DataProfile window, DriftThresholds thresholds) {
         Objects.requireNonNull(window, "window");
         Objects.requireNonNull(thresholds, "thresholds");
-        guard.require(Permission.READ, "monitoring.compare", ModelUri.ofVersion(model, version).toString());
-        ModelVersion v = registry.version(model, version);
+        Baselined b = baselined(model, version, "monitoring.compare");
         long now = guard.clock().millis();
-        return DriftAnalysis.compare(v.name(), v.version(), now, now, requireBaseline(v), SketchProfile.of(window), thresholds,
-                Optional.empty(), now);
+        return report(b, SketchProfile.of(window), new PerformanceAccumulator(), now, now, thresholds);
     }
 
     /** The version's recorded test metric: a version tag first, then the source run's latest metric. */

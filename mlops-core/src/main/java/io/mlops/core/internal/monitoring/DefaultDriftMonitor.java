@@ -13,6 +13,7 @@ import io.mlops.api.monitoring.DriftThresholds;
 import io.mlops.api.monitoring.FeatureDrift;
 import io.mlops.api.monitoring.PerformanceWindow;
 import io.mlops.api.registry.ModelVersion;
+import io.mlops.core.internal.DefaultMonitoring;
 import io.mlops.monitoring.DriftMonitor;
 import io.mlops.monitoring.DriftReports;
 import io.mlops.serving.ModelServer;
@@ -20,7 +21,6 @@ import io.mlops.serving.ServedModel;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -38,9 +38,10 @@ import org.slf4j.LoggerFactory;
 public final class DefaultDriftMonitor implements DriftMonitor {
     private static final Logger LOG = LoggerFactory.getLogger(DriftMonitor.class);
 
-    private final Mlops mlops;
     private final ModelServer server;
+    private final DefaultMonitoring monitoring;
     private final Duration window;
+    private final Duration writeDelay;
     private final DriftThresholds thresholds;
     private final List<DriftListener> listeners;
     private final MeterRegistry meters;
@@ -48,6 +49,8 @@ public final class DefaultDriftMonitor implements DriftMonitor {
     private final Clock clock;
     private final ScheduledExecutorService scheduler;
     private final Map<String, DriftReport> lastReports = new ConcurrentHashMap<>();
+    /** Touched only under {@link #checking}. */
+    private final Map<String, Slices> slices = new java.util.HashMap<>();
     private final Map<String, Gauges> gauges = new ConcurrentHashMap<>();
     private final Set<String> withoutBaseline = ConcurrentHashMap.newKeySet();
     private final Object checking = new Object();
@@ -66,11 +69,13 @@ public final class DefaultDriftMonitor implements DriftMonitor {
         volatile double psi = Double.NaN;
     }
 
-    private DefaultDriftMonitor(Mlops mlops, ModelServer server, Duration interval, Duration window, DriftThresholds thresholds,
-            List<DriftListener> listeners, MeterRegistry meters, Path reportDirectory, Clock clock) {
-        this.mlops = mlops;
+    private DefaultDriftMonitor(DefaultMonitoring monitoring, ModelServer server, Duration interval, Duration window,
+            Duration writeDelay, DriftThresholds thresholds, List<DriftListener> listeners, MeterRegistry meters,
+            Path reportDirectory, Clock clock) {
+        this.monitoring = monitoring;
         this.server = server;
         this.window = window;
+        this.writeDelay = writeDelay;
         this.thresholds = thresholds;
         this.listeners = listeners;
         this.meters = meters;
@@ -89,9 +94,12 @@ public final class DefaultDriftMonitor implements DriftMonitor {
         }
     }
 
-    public static DriftMonitor start(Mlops mlops, ModelServer server, Duration interval, Duration window,
+    public static DriftMonitor start(Mlops mlops, ModelServer server, Duration interval, Duration window, Duration writeDelay,
             DriftThresholds thresholds, List<DriftListener> listeners, MeterRegistry meters, Path reportDirectory, Clock clock) {
         List<String> problems = new ArrayList<>();
+        if (writeDelay.isNegative()) {
+            problems.add("writeDelay " + writeDelay + " must not be negative");
+        }
         if (interval.isNegative() || !interval.isZero() && interval.toMillis() < 1) {
             problems.add("interval " + interval + " must be 0 (checks on request only) or at least 1 ms");
         }
@@ -101,10 +109,15 @@ public final class DefaultDriftMonitor implements DriftMonitor {
         if (!problems.isEmpty()) {
             throw new InvalidArgumentException("invalid drift monitor options: " + String.join("; ", problems));
         }
-        LOG.info("Drift monitor starting: every {}, window {}, thresholds {}, {} listeners, reports {}",
-                interval.isZero() ? "on request" : interval, window, thresholds, listeners.size(),
+        if (!(mlops.monitoring() instanceof DefaultMonitoring monitoring)) {
+            throw new InvalidArgumentException("the drift monitor needs the SDK's own Mlops (from Mlops.builder()); got "
+                    + mlops.getClass().getName());
+        }
+        LOG.info("Drift monitor starting: every {}, window {}, write delay {}, thresholds {}, {} listeners, reports {}",
+                interval.isZero() ? "on request" : interval, window, writeDelay, thresholds, listeners.size(),
                 reportDirectory == null ? "not written" : reportDirectory);
-        return new DefaultDriftMonitor(mlops, server, interval, window, thresholds, listeners, meters, reportDirectory, clock);
+        return new DefaultDriftMonitor(monitoring, server, interval, window, writeDelay, thresholds, listeners, meters,
+                reportDirectory, clock);
     }
 
     private void tick() {
@@ -123,14 +136,17 @@ public final class DefaultDriftMonitor implements DriftMonitor {
             for (ServedModel served : server.status()) {
                 versions.putIfAbsent(key(served.version()), served.version());
             }
-            Instant now = clock.instant();
+            // Predictions reach the store a little after they are scored; the newest writeDelay is left
+            // for the next check, so that no slice misses rows still on their way.
+            long end = clock.millis() - writeDelay.toMillis();
             List<DriftReport> reports = new ArrayList<>();
             for (ModelVersion version : versions.values()) {
                 String key = key(version);
                 DriftReport report;
                 try {
-                    report = mlops.monitoring().check(version.name(), version.version(), now.minus(window), now, thresholds);
+                    report = check(key, version, end);
                 } catch (NotFoundException e) {
+                    slices.remove(key);
                     if (withoutBaseline.add(key)) {
                         LOG.info("{} is not monitored for drift: {}", version.uri(), e.getMessage());
                     }
@@ -144,7 +160,69 @@ public final class DefaultDriftMonitor implements DriftMonitor {
                 DriftReport previous = lastReports.put(key, report);
                 publish(key, report, previous == null ? DriftSeverity.NONE : previous.severity());
             }
+            // Versions no longer served are no longer watched.
+            slices.keySet().retainAll(versions.keySet());
             return reports;
+        }
+    }
+
+    /**
+     * One version's check: only the rows logged since the last check are read and profiled (a new
+     * slice); the window is the merge of the slices it covers. Labels arrive at any time, so
+     * performance reads the window's labelled rows afresh.
+     */
+    private DriftReport check(String key, ModelVersion served, long end) {
+        DefaultMonitoring.Baselined b = monitoring.baselined(served.name(), served.version(), "monitoring.monitor");
+        long start = end - window.toMillis();
+        Slices state = slices.get(key);
+        if (state == null || !state.baselineSha256.equals(b.baselineSha256())) {
+            // New, or the baseline was replaced (a NEW version may re-attach one): start over.
+            state = new Slices(b.baselineSha256());
+            slices.put(key, state);
+        }
+        state.dropEndingBy(start);
+        long from = Math.max(state.coveredTo, start);
+        if (from < end) {
+            state.add(new Slice(from, end, monitoring.profileLog(b.version(), b.baseline(), from, end, null)));
+        }
+        long windowStart = state.slices.isEmpty() ? start : Math.min(start, state.slices.peekFirst().from());
+        SketchProfile profile = state.merged(b.baseline());
+        PerformanceAccumulator performance = monitoring.labelledPerformance(b.version(), windowStart, end);
+        return monitoring.report(b, profile, performance, windowStart, Math.max(windowStart, end), thresholds);
+    }
+
+    /** A profile of the log between two instants, read once. */
+    private record Slice(long from, long to, SketchProfile profile) {
+    }
+
+    /** The slices of one version's window, oldest first, all profiled against the same baseline. */
+    private static final class Slices {
+        final String baselineSha256;
+        final java.util.ArrayDeque<Slice> slices = new java.util.ArrayDeque<>();
+        long coveredTo = Long.MIN_VALUE;
+
+        Slices(String baselineSha256) {
+            this.baselineSha256 = baselineSha256;
+        }
+
+        void add(Slice slice) {
+            slices.addLast(slice);
+            coveredTo = slice.to();
+        }
+
+        /** Drops slices wholly before the window; one reaching into it stays, so the window may start up to a slice early. */
+        void dropEndingBy(long start) {
+            while (!slices.isEmpty() && slices.peekFirst().to() <= start) {
+                slices.removeFirst();
+            }
+        }
+
+        SketchProfile merged(SketchProfile baseline) {
+            SketchProfile merged = null;
+            for (Slice slice : slices) {
+                merged = merged == null ? slice.profile() : merged.merge(slice.profile());
+            }
+            return merged != null ? merged : new SketchProfiler(baseline.inputSchema()).profile();
         }
     }
 
