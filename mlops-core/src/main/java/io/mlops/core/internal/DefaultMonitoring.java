@@ -2,9 +2,7 @@ package io.mlops.core.internal;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.mlops.api.ConflictException;
-import io.mlops.api.IntegrityException;
 import io.mlops.api.InvalidArgumentException;
-import io.mlops.api.MlopsException;
 import io.mlops.api.ModelUri;
 import io.mlops.api.NotFoundException;
 import io.mlops.api.artifact.ArtifactStore;
@@ -32,8 +30,6 @@ import io.mlops.core.internal.monitoring.PredictionPayload;
 import io.mlops.core.internal.monitoring.SketchProfile;
 import io.mlops.core.internal.monitoring.SketchProfiler;
 import java.io.ByteArrayInputStream;
-import java.io.IOException;
-import java.io.InputStream;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -88,7 +84,7 @@ public final class DefaultMonitoring implements Monitoring {
     }
 
     static String baselineKey(ModelVersion version, String sha256) {
-        return ArtifactKeys.validate("models/" + version.name() + "/versions/" + version.version() + "/baseline-" + sha256 + ".json");
+        return PinnedEvidence.keyOf(version, "baseline", sha256);
     }
 
     @Override
@@ -127,27 +123,7 @@ public final class DefaultMonitoring implements Monitoring {
     }
 
     private Optional<SketchProfile> loadBaseline(ModelVersion version) {
-        String pinned = version.tags().get(TAG_SHA256);
-        if (pinned == null) {
-            return Optional.empty();
-        }
-        String key = baselineKey(version, pinned);
-        byte[] bytes;
-        try (InputStream in = artifacts.open(key)) {
-            bytes = in.readAllBytes();
-        } catch (IntegrityException e) {
-            // The store's own check fired first; say which model's evidence is affected.
-            throw new IntegrityException("the baseline of " + version.uri() + " at '" + key + "' was replaced: "
-                    + e.getMessage(), e);
-        } catch (IOException e) {
-            throw new MlopsException("cannot read the baseline of " + version.uri() + " at '" + key + "': " + e, e);
-        }
-        String actual = Digests.sha256Hex(bytes);
-        if (!actual.equals(pinned)) {
-            throw new IntegrityException("the baseline of " + version.uri() + " was pinned with sha256 " + pinned + " but '" + key
-                    + "' now has sha256 " + actual + "; it was replaced");
-        }
-        return Optional.of(SketchProfile.read(bytes));
+        return PinnedEvidence.read(artifacts, version, TAG_SHA256, "baseline", "baseline").map(SketchProfile::read);
     }
 
     private SketchProfile requireBaseline(ModelVersion version) {

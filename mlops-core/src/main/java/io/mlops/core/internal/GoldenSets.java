@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.mlops.api.IntegrityException;
-import io.mlops.api.MlopsException;
 import io.mlops.api.artifact.ArtifactStore;
 import io.mlops.api.registry.GoldenCase;
 import io.mlops.api.registry.GoldenSet;
@@ -15,7 +14,6 @@ import io.mlops.api.serving.Prediction;
 import io.mlops.api.serving.Scorer;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -49,8 +47,7 @@ final class GoldenSets {
 
     /** Named by content: artifacts are write-once, and a NEW version may have its set replaced. */
     static String keyOf(ModelVersion version, String sha256) {
-        return ArtifactKeys.validate("models/" + version.name() + "/versions/" + version.version() + "/golden-set-"
-                + sha256 + ".json");
+        return PinnedEvidence.keyOf(version, "golden-set", sha256);
     }
 
     /** Stores the set; returns the tags that pin it. */
@@ -70,23 +67,7 @@ final class GoldenSets {
     }
 
     Optional<GoldenSet> load(ModelVersion version) {
-        String pinned = version.tags().get(TAG_SHA256);
-        if (pinned == null) {
-            return Optional.empty();
-        }
-        String key = keyOf(version, pinned);
-        byte[] bytes;
-        try (InputStream in = artifacts.open(key)) {
-            bytes = in.readAllBytes();
-        } catch (IOException e) {
-            throw new MlopsException("cannot read the golden set of " + version.uri() + " at '" + key + "': " + e, e);
-        }
-        String actual = Digests.sha256Hex(bytes);
-        if (!actual.equals(version.tags().get(TAG_SHA256))) {
-            throw new IntegrityException("the golden set of " + version.uri() + " was pinned with sha256 "
-                    + version.tags().get(TAG_SHA256) + " but '" + key + "' now has sha256 " + actual + "; it was replaced");
-        }
-        return Optional.of(fromJson(bytes, version));
+        return PinnedEvidence.read(artifacts, version, TAG_SHA256, "golden-set", "golden set").map(bytes -> fromJson(bytes, version));
     }
 
     /** Scores every case; never throws for a case that fails, only for a version that cannot be loaded. */
