@@ -296,7 +296,7 @@ class AuthorizationPolicyTest {
                 "ActiveRun#end(RunStatus)", "ActiveRun#close()",
                 "BatchedMetricLogger#logMetric(String,double,long)", "BatchedMetricLogger#logMetric(String,double,long,long)",
                 "BatchedMetricLogger#flush()", "BatchedMetricLogger#pending()", "BatchedMetricLogger#close()",
-                "Scorer#score(Map)", "Scorer#score(String,Map)", "Scorer#scoreBatch(List)", "Scorer#scoreTensors(Map)",
+                "Scorer#score(Map)", "Scorer#score(String,Map)", "Scorer#scoreBatch(List)", "Scorer#scoreBatch(List,List)", "Scorer#scoreTensors(Map)",
                 "Scorer#features()", "Scorer#version()", "Scorer#close()");
     }
 

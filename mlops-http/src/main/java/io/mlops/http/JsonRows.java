@@ -32,7 +32,8 @@ final class JsonRows {
             // Our own shape is 4 deep; anything deeper is refused by shape before this bites.
             .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(32).build())
             .build();
-    private static final String SHAPE = "expected {\"rows\": [{\"feature\": value, ...}, ...]}";
+    private static final String SHAPE = "expected {\"rows\": [{\"feature\": value, ...}, ...]}, optionally with"
+            + " \"request_ids\": [\"id\", ...], one per row";
     private static final int MAX_QUOTED = 80;
     /** "(start marker at [Source: REDACTED ...; line: 1, column: 11])" and the like. */
     private static final Pattern SOURCE_REFERENCE =
@@ -41,7 +42,15 @@ final class JsonRows {
     private JsonRows() {
     }
 
+    /** A predict body: the rows, and the caller's request ids (one per row) when it gave them. */
+    record Body(List<Map<String, Object>> rows, List<String> requestIds) {
+    }
+
     static List<Map<String, Object>> read(byte[] body) {
+        return readBody(body).rows();
+    }
+
+    static Body readBody(byte[] body) {
         if (body.length == 0) {
             throw HttpError.badRequest("malformed_json", "the request body is empty; " + SHAPE);
         }
@@ -50,13 +59,17 @@ final class JsonRows {
                 throw shape("the body is " + describe(p.currentToken()) + ", not a JSON object; " + SHAPE);
             }
             List<Map<String, Object>> rows = null;
+            List<String> requestIds = null;
             while (p.nextToken() == JsonToken.FIELD_NAME) {
                 String field = p.currentName();
                 p.nextToken();
-                if (!"rows".equals(field)) {
+                if ("rows".equals(field)) {
+                    rows = readRows(p);
+                } else if ("request_ids".equals(field)) {
+                    requestIds = readRequestIds(p);
+                } else {
                     throw shape("unknown field '" + quote(field) + "'; " + SHAPE);
                 }
-                rows = readRows(p);
             }
             if (p.nextToken() != null) {
                 throw HttpError.badRequest("malformed_json", "the body has more after its JSON object"
@@ -68,7 +81,11 @@ final class JsonRows {
             if (rows.isEmpty()) {
                 throw shape("'rows' is empty; give at least one row");
             }
-            return rows;
+            if (requestIds != null && requestIds.size() != rows.size()) {
+                throw shape("'request_ids' has " + requestIds.size() + " ids for " + rows.size()
+                        + " rows; give one id per row, in the same order");
+            }
+            return new Body(rows, requestIds);
         } catch (StreamConstraintsException e) {
             throw HttpError.badRequest("malformed_json", "the body exceeds a JSON parsing limit (nesting, number or "
                     + "name length)");
@@ -79,6 +96,20 @@ final class JsonRows {
             // Parsing a byte array does no I/O; this is Jackson's checked exception for odd input.
             throw HttpError.badRequest("malformed_json", "the body cannot be read as JSON");
         }
+    }
+
+    private static List<String> readRequestIds(JsonParser p) throws IOException {
+        if (p.currentToken() != JsonToken.START_ARRAY) {
+            throw shape("'request_ids' is " + describe(p.currentToken()) + ", not an array of strings; " + SHAPE);
+        }
+        List<String> ids = new ArrayList<>();
+        while (p.nextToken() != JsonToken.END_ARRAY) {
+            if (p.currentToken() != JsonToken.VALUE_STRING) {
+                throw shape("request id " + (ids.size() + 1) + " is " + describe(p.currentToken()) + ", not a string; " + SHAPE);
+            }
+            ids.add(p.getText());
+        }
+        return ids;
     }
 
     private static List<Map<String, Object>> readRows(JsonParser p) throws IOException {

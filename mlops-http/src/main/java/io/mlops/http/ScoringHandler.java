@@ -163,19 +163,27 @@ final class ScoringHandler extends Handler.Abstract {
         }
         ModelUri uri = uri(match);
         Scorer scorer = load(uri, keyId);
-        List<Map<String, Object>> rows = JsonRows.read(readBody(request));
-        return score(uri, scorer, rows, keyId);
+        JsonRows.Body body = JsonRows.readBody(readBody(request));
+        return score(uri, scorer, body.rows(), body.requestIds(), keyId);
     }
 
-    private Reply score(ModelUri uri, Scorer scorer, List<Map<String, Object>> rows, String keyId) {
+    private Reply score(ModelUri uri, Scorer scorer, List<Map<String, Object>> rows, List<String> requestIds, String keyId) {
         try {
             // A swap between reading the version and scoring would mislabel the answer, so score
             // again in the rare case the version changed meanwhile.
             for (int attempt = 0; ; attempt++) {
                 ModelVersion before = scorer.version();
-                List<Prediction> predictions = rows.size() == 1
-                        ? List.of(scorer.score(rows.get(0))) // single rows may be micro-batched with others
-                        : scorer.scoreBatch(rows);
+                List<Prediction> predictions;
+                if (requestIds == null) {
+                    predictions = rows.size() == 1
+                            ? List.of(scorer.score(rows.get(0))) // single rows may be micro-batched with others
+                            : scorer.scoreBatch(rows);
+                } else {
+                    // The ids go to the prediction log, so that outcomes can be recorded against them later.
+                    predictions = rows.size() == 1
+                            ? List.of(scorer.score(requestIds.get(0), rows.get(0)))
+                            : scorer.scoreBatch(requestIds, rows);
+                }
                 ModelVersion after = scorer.version();
                 if (before.version() == after.version() || attempt == 2) {
                     return Reply.json(200, JsonOut.predictions(before, predictions));

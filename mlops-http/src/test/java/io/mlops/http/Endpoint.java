@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.mlops.Mlops;
+import io.mlops.api.monitoring.PredictionLogOptions;
 import io.mlops.api.registry.ModelVersion;
 import io.mlops.serving.ModelServer;
 import io.mlops.stores.InMemoryArtifactStore;
@@ -66,7 +67,8 @@ final class Endpoint implements AutoCloseable {
         classifier = TestModels.registerClassifierChampion(mlops);
         regressor = TestModels.register(mlops, TestModels.REGRESSOR, TestModels.regressorBytes());
         models = modelsOverride != null ? modelsOverride
-                : ModelServer.builder(mlops).pollInterval(Duration.ZERO).meterRegistry(registry).build();
+                : ModelServer.builder(mlops).pollInterval(Duration.ZERO).meterRegistry(registry)
+                        .predictionLog(PredictionLogOptions.DEFAULTS).build();
         ScoringHttpServer.Builder builder = ScoringHttpServer.builder(models).port(0).meterRegistry(registry);
         if (withKey) {
             builder.apiKeys(ApiKeys.parse(key.line()));

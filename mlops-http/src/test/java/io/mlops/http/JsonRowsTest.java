@@ -84,4 +84,23 @@ class JsonRowsTest {
 
         assertThat(e.getMessage()).hasSizeLessThan(300).contains("fff...");
     }
+
+    @Test
+    void readBody_requestIds_oneStringPerRow_orAClearError() {
+        JsonRows.Body body = JsonRows.readBody("{\"request_ids\": [\"a-1\", \"a-2\"], \"rows\": [{\"x\": 1}, {\"x\": 2}]}"
+                .getBytes(StandardCharsets.UTF_8));
+        assertThat(body.requestIds()).containsExactly("a-1", "a-2");
+        assertThat(body.rows()).hasSize(2);
+        assertThat(JsonRows.readBody("{\"rows\": [{\"x\": 1}]}".getBytes(StandardCharsets.UTF_8)).requestIds()).isNull();
+
+        HttpError tooFew = error("{\"rows\": [{\"x\": 1}, {\"x\": 2}], \"request_ids\": [\"a-1\"]}");
+        assertThat(tooFew.status).isEqualTo(400);
+        assertThat(tooFew.getMessage()).contains("'request_ids' has 1 ids for 2 rows");
+        HttpError notText = error("{\"rows\": [{\"x\": 1}], \"request_ids\": [17]}");
+        assertThat(notText.getMessage()).contains("request id 1 is").contains("not a string");
+        HttpError notArray = error("{\"rows\": [{\"x\": 1}], \"request_ids\": \"a-1\"}");
+        assertThat(notArray.getMessage()).contains("'request_ids' is").contains("not an array of strings");
+        assertThat(error("{\"rows\": [{\"x\": 1}], \"ids\": []}").getMessage()).contains("unknown field 'ids'")
+                .contains("request_ids");
+    }
 }

@@ -143,4 +143,27 @@ class PredictTest {
             assertThat(values).as(where).containsExactlyElementsOf(p.values());
         }
     }
+
+    @Test
+    void predict_withRequestIds_logsEachAnswerUnderItsId_soOutcomesCanBeRecordedLater() throws Exception {
+        try (Endpoint e = Endpoint.start()) {
+            String body = body(ROWS.subList(0, 2)).replace("{\"rows\"", "{\"request_ids\": [\"loan-1\", \"loan-2\"], \"rows\"");
+            Endpoint.Reply batch = e.post(Endpoint.ALIAS_PATH, body);
+            Endpoint.Reply single = e.post(Endpoint.ALIAS_PATH, "{\"rows\": [{\"x0\": 2, \"x1\": 0}], \"request_ids\": [\"loan-3\"]}");
+            Endpoint.Reply badId = e.post(Endpoint.ALIAS_PATH, "{\"rows\": [{\"x0\": 2, \"x1\": 0}], \"request_ids\": [\"\"]}");
+
+            assertThat(batch.status()).isEqualTo(200);
+            assertThat(single.status()).isEqualTo(200);
+            assertThat(badId.status()).isEqualTo(422);
+            assertThat(badId.body()).contains("request id");
+            assertThat(((io.mlops.core.internal.serving.DefaultModelServer) e.models).predictionLog().flush(10_000)).isTrue();
+            e.mlops.monitoring().recordLabel("voting", "loan-2", "B");
+            List<io.mlops.api.monitoring.LoggedPrediction> logged = e.mlops.monitoring().predictions("voting",
+                    e.classifier.version(), java.time.Instant.EPOCH, java.time.Instant.now().plusSeconds(1), 100);
+            assertThat(logged).extracting(io.mlops.api.monitoring.LoggedPrediction::requestId)
+                    .containsExactlyInAnyOrder("loan-1", "loan-2", "loan-3");
+            assertThat(logged).filteredOn(p -> p.requestId().equals("loan-2")).singleElement()
+                    .satisfies(p -> assertThat(p.actualLabel()).contains("B"));
+        }
+    }
 }

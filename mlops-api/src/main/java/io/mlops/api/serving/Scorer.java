@@ -51,6 +51,14 @@ public interface Scorer extends AutoCloseable {
         return score(row);
     }
 
+    /**
+     * Scores rows under the caller's request ids, one per row, in the same order; see
+     * {@link #score(String, Map)}. Scorers that do not log predictions ignore the ids.
+     */
+    default List<Prediction> scoreBatch(List<String> requestIds, List<? extends Map<String, ?>> rows) {
+        return scoreBatch(rows);
+    }
+
     /** Scores many rows in one call of the runtime; results are in row order. */
     List<Prediction> scoreBatch(List<? extends Map<String, ?>> rows);
 

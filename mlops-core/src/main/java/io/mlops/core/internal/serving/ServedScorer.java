@@ -131,6 +131,18 @@ final class ServedScorer implements Scorer {
 
     @Override
     public List<Prediction> scoreBatch(List<? extends Map<String, ?>> rows) {
+        return scoreBatch(null, rows);
+    }
+
+    @Override
+    public List<Prediction> scoreBatch(List<String> requestIds, List<? extends Map<String, ?>> rows) {
+        if (requestIds != null) {
+            if (rows != null && requestIds.size() != rows.size()) {
+                throw new InvalidArgumentException("got " + requestIds.size() + " request ids for " + rows.size()
+                        + " rows; give one id per row, in the same order");
+            }
+            requestIds.forEach(DefaultMonitoring::requestId);
+        }
         if (predictionLog == null) {
             return call(rows == null ? 0 : rows.size(), s -> s.scoreBatch(rows));
         }
@@ -143,7 +155,8 @@ final class ServedScorer implements Scorer {
         // Each row is logged with the batch's time per row: what it cost the caller on average.
         long perRow = (System.nanoTime() - start) / Math.max(1, predictions.size());
         for (int i = 0; i < predictions.size(); i++) {
-            predictionLog.offer(answeredBy[0], null, rows.get(i), predictions.get(i), perRow);
+            predictionLog.offer(answeredBy[0], requestIds == null ? null : requestIds.get(i), rows.get(i), predictions.get(i),
+                    perRow);
         }
         return predictions;
     }
