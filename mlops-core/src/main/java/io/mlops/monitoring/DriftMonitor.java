@@ -17,9 +17,11 @@ import java.util.Objects;
 /**
  * Checks every version a {@link ModelServer} serves against its baseline on a schedule. Each
  * check profiles only the predictions logged since the previous one and merges that slice with the
- * earlier slices still inside {@code window} (so a window may start up to one interval early);
- * performance is recomputed from the window's labelled predictions, since labels arrive late. It
- * logs the verdict through SLF4J
+ * earlier slices still inside {@code window} (read in pieces of a 24th of the window, so a window
+ * may start up to one piece early); performance is recomputed each time over the
+ * {@code performanceWindow}'s labelled predictions, since outcomes arrive late. A check with too few
+ * rows for a verdict ({@link io.mlops.api.monitoring.DriftReport#conclusive()}) changes nothing:
+ * the last verdict stands. Each conclusive check is logged through SLF4J
  * (INFO, WARN for a warning, ERROR for an alert), updates Micrometer gauges, tells listeners when
  * a version's severity changes, and (optionally) writes the JSON and HTML report of every change.
  *
@@ -68,6 +70,7 @@ public interface DriftMonitor extends AutoCloseable {
         private Duration interval = Duration.ofMinutes(15);
         private Duration window = Duration.ofDays(1);
         private Duration writeDelay = Duration.ofMinutes(1);
+        private Duration performanceWindow = Duration.ofDays(30);
         private DriftThresholds thresholds = DriftThresholds.DEFAULTS;
         private final List<DriftListener> listeners = new ArrayList<>();
         private MeterRegistry meterRegistry;
@@ -99,6 +102,16 @@ public interface DriftMonitor extends AutoCloseable {
          */
         public Builder writeDelay(Duration delay) {
             this.writeDelay = Objects.requireNonNull(delay, "delay");
+            return this;
+        }
+
+        /**
+         * How far back performance looks: accuracy and AUC are computed over the predictions logged
+         * in this span that have a label by now. Outcomes often arrive long after the prediction
+         * (a loan defaults months later), so it is usually longer than the drift window; default 30 days.
+         */
+        public Builder performanceWindow(Duration span) {
+            this.performanceWindow = Objects.requireNonNull(span, "span");
             return this;
         }
 
@@ -138,7 +151,8 @@ public interface DriftMonitor extends AutoCloseable {
          * @throws io.mlops.api.InvalidArgumentException if the interval is negative or the window not positive
          */
         public DriftMonitor build() {
-            return DefaultDriftMonitor.start(mlops, server, interval, window, writeDelay, thresholds, List.copyOf(listeners),
+            return DefaultDriftMonitor.start(mlops, server, interval, window, writeDelay, performanceWindow, thresholds,
+                    List.copyOf(listeners),
                     meterRegistry, reportDirectory, clock);
         }
     }

@@ -502,8 +502,14 @@ public final class DriftReports {
                 + FILE_STAMP.format(Instant.ofEpochMilli(report.windowEnd()));
         Path jsonFile = directory.resolve(base + ".json");
         Path htmlFile = directory.resolve(base + ".html");
-        writeAtomically(jsonFile, json);
+        // The HTML first: it is what a validator opens, and a JSON file alone would look like a complete report.
         writeAtomically(htmlFile, html);
+        try {
+            writeAtomically(jsonFile, json);
+        } catch (RuntimeException e) {
+            DurableFiles.deleteQuietly(htmlFile);
+            throw e;
+        }
         return List.of(jsonFile, htmlFile);
     }
 

@@ -181,9 +181,9 @@ class AuthorizationPolicyTest {
         rule("Monitoring#attachBaseline(String,int,DataProfile)", DATA_SCIENTISTS,
                 (m, f) -> m.monitoring().attachBaseline("m", 1, Fixture.profile()));
         rule("Monitoring#baseline(String,int)", EVERYONE, (m, f) -> m.monitoring().baseline("m", 1));
-        rule("Monitoring#recordLabel(String,String,String)", EnumSet.of(DATA_SCIENTIST, ML_ENGINEER),
+        rule("Monitoring#recordLabel(String,String,String)", EnumSet.of(ML_ENGINEER),
                 (m, f) -> m.monitoring().recordLabel("m", "request-1", "yes"));
-        rule("Monitoring#predictions(String,int,Instant,Instant,int)", EVERYONE,
+        rule("Monitoring#predictions(String,int,Instant,Instant,int)", EnumSet.of(DATA_SCIENTIST, ML_ENGINEER, VALIDATOR, ADMIN),
                 (m, f) -> m.monitoring().predictions("m", 1, Instant.EPOCH, Instant.now(), 10));
         rule("Monitoring#windowProfile(String,int,Instant,Instant)", EVERYONE,
                 (m, f) -> m.monitoring().windowProfile("m", 1, Instant.EPOCH, Instant.now()));

@@ -157,7 +157,7 @@ class PredictTest {
             assertThat(badId.status()).isEqualTo(422);
             assertThat(badId.body()).contains("request id");
             assertThat(((io.mlops.core.internal.serving.DefaultModelServer) e.models).predictionLog().flush(10_000)).isTrue();
-            e.mlops.monitoring().recordLabel("voting", "loan-2", "B");
+            e.mlops.as(io.mlops.api.Principal.of("svc-outcomes")).monitoring().recordLabel("voting", "loan-2", "B");
             List<io.mlops.api.monitoring.LoggedPrediction> logged = e.mlops.monitoring().predictions("voting",
                     e.classifier.version(), java.time.Instant.EPOCH, java.time.Instant.now().plusSeconds(1), 100);
             assertThat(logged).extracting(io.mlops.api.monitoring.LoggedPrediction::requestId)

@@ -48,6 +48,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class MonitoringThroughServerTest {
     private static final String MODEL = "scale";
+    /** The application that learns outcomes and records them. */
+    private static final String OUTCOMES = "svc-outcomes";
 
     private InMemoryMetadataStore store;
     private Mlops mlops;
@@ -58,7 +60,8 @@ class MonitoringThroughServerTest {
         store = new InMemoryMetadataStore();
         InMemoryArtifactStore artifacts = new InMemoryArtifactStore();
         mlops = Mlops.builder().metadata(store).artifacts(artifacts).principal(Principal.of("alice"))
-                .roles(RoleMapping.builder().everyone(Role.DATA_SCIENTIST).build()).captureEnvironment(false).build();
+                .roles(RoleMapping.builder().everyone(Role.DATA_SCIENTIST).user(OUTCOMES, Role.ML_ENGINEER).build())
+                .captureEnvironment(false).build();
         String key = artifacts.put("models/scale.onnx", new ByteArrayInputStream(ScalingModel.times(2f))).key();
         version = mlops.registry().createVersion(NewModelVersion.builder(MODEL, key).build());
     }
@@ -97,7 +100,7 @@ class MonitoringThroughServerTest {
             assertThatThrownBy(() -> scorer.score("bad\nid", Map.of("x", 1.0))).isInstanceOf(InvalidArgumentException.class)
                     .hasMessageContaining("control characters");
             flush(server);
-            mlops.monitoring().recordLabel(MODEL, "application-1", "3.0");
+            mlops.as(Principal.of(OUTCOMES)).monitoring().recordLabel(MODEL, "application-1", "3.0");
 
             List<LoggedPrediction> logged = mlops.monitoring().predictions(MODEL, 1, Instant.EPOCH, Instant.now().plusSeconds(1), 100);
 
@@ -192,7 +195,8 @@ class MonitoringThroughServerTest {
         InMemoryArtifactStore artifacts = new InMemoryArtifactStore();
         InMemoryMetadataStore timed = new InMemoryMetadataStore();
         try (Mlops at = Mlops.builder().metadata(timed).artifacts(artifacts).principal(Principal.of("alice"))
-                .roles(RoleMapping.builder().everyone(Role.DATA_SCIENTIST).user("admin", Role.ADMIN).build())
+                .roles(RoleMapping.builder().everyone(Role.DATA_SCIENTIST).user("admin", Role.ADMIN).user(OUTCOMES, Role.ML_ENGINEER)
+                        .build())
                 .clock(clock).captureEnvironment(false).build()) {
             String key = artifacts.put("models/scale.onnx", new ByteArrayInputStream(ScalingModel.times(2f))).key();
             at.registry().createVersion(NewModelVersion.builder(MODEL, key).build());
@@ -224,7 +228,7 @@ class MonitoringThroughServerTest {
                 // Deleting the early rows from the store changes nothing: the monitor read them once.
                 assertThat(at.as(Principal.of("admin")).monitoring().purgePredictions(MODEL, t0.plusSeconds(30))).isEqualTo(300);
                 for (int i = 0; i < 200; i++) {
-                    at.monitoring().recordLabel(MODEL, "later-" + i, "ok");
+                    at.as(Principal.of(OUTCOMES)).monitoring().recordLabel(MODEL, "later-" + i, "ok");
                 }
                 clock.advance(Duration.ofMinutes(1));
                 DriftReport afterPurge = monitor.checkNow().get(0);
@@ -232,14 +236,59 @@ class MonitoringThroughServerTest {
                 // Labels recorded after the rows were profiled still count.
                 assertThat(afterPurge.performance().orElseThrow().labelledRows()).isEqualTo(200);
 
-                // Forty-five minutes on, the first slice has left the window; the one holding the later rows has not.
+                // Forty-five minutes on, the slice holding the early rows has left the window; the later rows'
+                // has not. Slices are a 24th of the window (150 s), so the window starts up to one slice early.
                 clock.advance(Duration.ofMinutes(45));
                 DriftReport slid = monitor.checkNow().get(0);
                 assertThat(slid.windowRows()).isEqualTo(200);
-                assertThat(slid.windowStart()).isEqualTo(t0.plus(Duration.ofMinutes(1)).toEpochMilli());
+                assertThat(slid.windowStart()).isEqualTo(t0.plus(Duration.ofMinutes(16)).toEpochMilli());
                 assertThat(slid.windowEnd()).isEqualTo(clock.millis());
                 assertThat(slid.features().get(0).severity()).isEqualTo(DriftSeverity.NONE);
+
+                // A day with no traffic is no evidence: the check is inconclusive and the last verdict stands.
+                clock.advance(Duration.ofDays(1));
+                DriftReport quiet = monitor.checkNow().get(0);
+                assertThat(quiet.windowRows()).isZero();
+                assertThat(quiet.conclusive()).isFalse();
+                assertThat(monitor.lastReports()).containsExactly(quiet);
             }
+        }
+    }
+
+    @Test
+    void monitor_keepsAnAlertThroughAQuietSpell_insteadOfReportingItCleared() throws Exception {
+        MovingClock clock = new MovingClock();
+        InMemoryArtifactStore artifacts = new InMemoryArtifactStore();
+        SimpleMeterRegistry meters = new SimpleMeterRegistry();
+        List<String> changes = new ArrayList<>();
+        try (Mlops at = Mlops.builder().metadata(new InMemoryMetadataStore()).artifacts(artifacts).principal(Principal.of("alice"))
+                .roles(RoleMapping.builder().everyone(Role.DATA_SCIENTIST).build()).clock(clock).captureEnvironment(false).build()) {
+            String key = artifacts.put("models/scale.onnx", new ByteArrayInputStream(ScalingModel.times(2f))).key();
+            at.registry().createVersion(NewModelVersion.builder(MODEL, key).build());
+            attachBaseline(at);
+            try (ModelServer server = ModelServer.builder(at).pollInterval(Duration.ZERO)
+                    .predictionLog(PredictionLogOptions.DEFAULTS).build();
+                 DriftMonitor monitor = DriftMonitor.builder(at, server).interval(Duration.ZERO).window(Duration.ofHours(1))
+                         .writeDelay(Duration.ZERO).clock(clock).meterRegistry(meters)
+                         .listener((report, previous) -> changes.add(previous + "->" + report.severity())).build()) {
+                Scorer scorer = server.scorer("models:/scale/1");
+                for (int i = 0; i < 300; i++) {
+                    scorer.score(Map.of("x", 3.0 + i / 300.0));
+                }
+                flush(server);
+                clock.advance(Duration.ofMinutes(1));
+                assertThat(monitor.checkNow().get(0).severity()).isEqualTo(DriftSeverity.ALERT);
+
+                clock.advance(Duration.ofHours(3));
+                DriftReport quiet = monitor.checkNow().get(0);
+
+                assertThat(quiet.conclusive()).isFalse();
+                assertThat(quiet.notes()).singleElement().asString().contains("only 0 rows");
+                assertThat(changes).containsExactly("NONE->ALERT");
+                assertThat(meters.get("mlops.drift.severity").gauge().value()).isEqualTo(2.0);
+                assertThat(meters.get("mlops.drift.rows").gauge().value()).isZero();
+            }
+            // Closing the server ends its versions' monitoring; a new monitor starts with none.
         }
     }
 

@@ -12,6 +12,7 @@ import io.mlops.api.lineage.VersionLineage;
 import io.mlops.api.monitoring.DataProfile;
 import io.mlops.api.monitoring.DataProfiler;
 import io.mlops.api.monitoring.DriftReport;
+import io.mlops.api.monitoring.Monitoring;
 import io.mlops.api.monitoring.PredictionLogOptions;
 import io.mlops.api.registry.GoldenCase;
 import io.mlops.api.registry.GoldenSet;
@@ -59,10 +60,13 @@ public final class Quickstart {
     static final Principal DATA_SCIENTIST = Principal.of("dana", Set.of("risk-model-developers", "model-validation"));
     /** The independent validator. */
     static final Principal VALIDATOR = Principal.of("victor", Set.of("model-validation"));
+    /** The campaign system, which learns who subscribed and records it against the request id. */
+    static final Principal CAMPAIGN_SYSTEM = Principal.of("svc-campaigns", Set.of("campaign-systems"));
     /** In a bank these groups come from the directory (e.g. Active Directory). */
     static final RoleMapping ROLES = RoleMapping.builder()
             .group("risk-model-developers", Role.DATA_SCIENTIST)
             .group("model-validation", Role.VALIDATOR)
+            .group("campaign-systems", Role.ML_ENGINEER)
             .build();
     /** How far the served ONNX probabilities may be from Tribuo's own (float32 arithmetic in the graph). */
     static final double TOLERANCE = 1e-5;
@@ -232,8 +236,10 @@ public final class Quickstart {
         for (int i = 0; i < clients.size(); i++) {
             scorer.score(prefix + "-" + i, clients.get(i).toScoringInput());
         }
+        // Outcomes are recorded by the system that learns them, not by the model's developers.
+        Monitoring campaignSystem = mlops.as(CAMPAIGN_SYSTEM).monitoring();
         for (int i = 0; i < clients.size(); i++) {
-            mlops.monitoring().recordLabel(MODEL_NAME, prefix + "-" + i, clients.get(i).label());
+            campaignSystem.recordLabel(MODEL_NAME, prefix + "-" + i, clients.get(i).label());
         }
     }
 

@@ -46,6 +46,15 @@ public record DriftReport(String model, int version, long windowStart, long wind
         notes = notes == null ? List.of() : List.copyOf(notes);
     }
 
+    /**
+     * Whether the window had enough rows ({@link DriftThresholds#minRows()}) for a verdict. An
+     * inconclusive report says {@link DriftSeverity#NONE} for want of evidence, not because nothing
+     * moved; a monitor keeps the previous verdict instead.
+     */
+    public boolean conclusive() {
+        return windowRows >= thresholds.minRows();
+    }
+
     /** The input features that drifted, worst first. */
     public List<FeatureDrift> driftedFeatures() {
         return features.stream().filter(FeatureDrift::drifted)

@@ -52,9 +52,9 @@ public final class DefaultMonitoring implements Monitoring {
     static final int MAX_PREDICTIONS = 10_000;
     static final int MAX_REQUEST_ID = 128;
     static final int MAX_LABEL = 1000;
-    /** Where the reference test metrics are looked for, first match wins: version tags, then the source run's metrics. */
-    static final List<String> ACCURACY_NAMES = List.of("test_accuracy", "accuracy");
-    static final List<String> AUC_NAMES = List.of("test_auc", "auc");
+    /** The source run's metrics performance is compared with. */
+    static final String ACCURACY_METRIC = "test_accuracy";
+    static final String AUC_METRIC = "test_auc";
 
     private final MetadataStore store;
     private final ArtifactStore artifacts;
@@ -152,8 +152,15 @@ public final class DefaultMonitoring implements Monitoring {
 
     /** Checks a request id: 1 to 128 characters, no control characters. */
     public static String requestId(String requestId) {
-        Objects.requireNonNull(requestId, "requestId");
-        if (requestId.isEmpty() || requestId.length() > MAX_REQUEST_ID || requestId.chars().anyMatch(Character::isISOControl)) {
+        if (requestId == null) {
+            throw new InvalidArgumentException("a request id is null; give 1 to " + MAX_REQUEST_ID + " characters");
+        }
+        boolean valid = !requestId.isEmpty() && requestId.length() <= MAX_REQUEST_ID;
+        // A plain loop: this runs on the scoring path for every call that carries an id.
+        for (int i = 0; valid && i < requestId.length(); i++) {
+            valid = !Character.isISOControl(requestId.charAt(i));
+        }
+        if (!valid) {
             throw new InvalidArgumentException("request id '" + Validation.truncate(requestId, 40, "…") + "' must be 1 to "
                     + MAX_REQUEST_ID + " characters without control characters");
         }
@@ -166,7 +173,8 @@ public final class DefaultMonitoring implements Monitoring {
             throw new InvalidArgumentException("limit must be 1 to " + MAX_PREDICTIONS + "; got " + limit);
         }
         long[] window = window(from, to);
-        guard.require(Permission.READ, "monitoring.predictions", ModelUri.ofVersion(model, version).toString());
+        // The log holds customers' inputs: not for every reader of the registry.
+        guard.require(Permission.READ_PREDICTIONS, "monitoring.predictions", ModelUri.ofVersion(model, version).toString());
         registry.version(model, version);
         List<LoggedPrediction> out = new ArrayList<>();
         store.scanPredictions(model, version, window[0], window[1], entry -> {
@@ -191,17 +199,59 @@ public final class DefaultMonitoring implements Monitoring {
     public DataProfile windowProfile(String model, int version, Instant from, Instant to) {
         long[] window = window(from, to);
         Baselined b = baselined(model, version, "monitoring.windowProfile");
-        return profileLog(b.version(), b.baseline(), window[0], window[1], null);
+        return profileLog(b, window[0], window[1], null);
+    }
+
+    /**
+     * A version with its verified baseline. Only {@link #baselined} makes one, after the READ
+     * check, so the methods that take one need no check of their own.
+     */
+    public static final class Baselined {
+        private final ModelVersion version;
+        private final SketchProfile baseline;
+
+        private Baselined(ModelVersion version, SketchProfile baseline) {
+            this.version = version;
+            this.baseline = baseline;
+        }
+
+        public ModelVersion version() {
+            return version;
+        }
+
+        public SketchProfile baseline() {
+            return baseline;
+        }
+
+        /** The sha256 pinning the baseline: changes when a NEW version's baseline is replaced. */
+        public String baselineSha256() {
+            return version.tags().get(TAG_SHA256);
+        }
+
+        PerformanceAccumulator newPerformance() {
+            return new PerformanceAccumulator(baseline.positiveClass().orElse(null));
+        }
+    }
+
+    /**
+     * The version as the registry has it now, with its baseline, for {@code action}.
+     *
+     * @throws io.mlops.api.PermissionDeniedException without READ
+     * @throws NotFoundException if the version or its baseline does not exist
+     */
+    public Baselined baselined(String model, int version, String action) {
+        guard.require(Permission.READ, action, ModelUri.ofVersion(model, version).toString());
+        ModelVersion v = registry.version(model, version);
+        return new Baselined(v, requireBaseline(v));
     }
 
     /**
      * The profile of a version's logged predictions in {@code [from, to)} with the baseline's
-     * schema, feeding the labelled ones to {@code performance} when it is not null. Authorization
-     * is the caller's.
+     * schema, feeding the labelled ones to {@code performance} when it is not null.
      */
-    public SketchProfile profileLog(ModelVersion v, SketchProfile baseline, long from, long to, PerformanceAccumulator performance) {
-        SketchProfiler profiler = new SketchProfiler(baseline.inputSchema());
-        store.scanPredictions(v.name(), v.version(), from, to, entry -> {
+    public SketchProfile profileLog(Baselined b, long from, long to, PerformanceAccumulator performance) {
+        SketchProfiler profiler = new SketchProfiler(b.baseline().inputSchema(), b.baseline().positiveClass().orElse(null));
+        store.scanPredictions(b.version().name(), b.version().version(), from, to, entry -> {
             PredictionPayload.Decoded d = PredictionPayload.read(entry.payload());
             profiler.add(d.inputs());
             profiler.addPrediction(d.label(), d.probabilities(), d.values());
@@ -213,10 +263,10 @@ public final class DefaultMonitoring implements Monitoring {
         return profiler.profile();
     }
 
-    /** Accuracy and AUC over the labelled predictions in {@code [from, to)}, reading only those. Authorization is the caller's. */
-    public PerformanceAccumulator labelledPerformance(ModelVersion v, long from, long to) {
-        PerformanceAccumulator performance = new PerformanceAccumulator();
-        store.scanLabelledPredictions(v.name(), v.version(), from, to, entry -> {
+    /** Accuracy and AUC over the labelled predictions logged in {@code [from, to)}, reading only those. */
+    public PerformanceAccumulator labelledPerformance(Baselined b, long from, long to) {
+        PerformanceAccumulator performance = b.newPerformance();
+        store.scanLabelledPredictions(b.version().name(), b.version().version(), from, to, entry -> {
             PredictionPayload.Decoded d = PredictionPayload.read(entry.payload());
             performance.add(d.label(), d.probabilities(), entry.label().orElseThrow());
             return true;
@@ -224,31 +274,23 @@ public final class DefaultMonitoring implements Monitoring {
         return performance;
     }
 
-    /**
-     * The version as the registry has it now, with its baseline, for a drift check by {@code action}.
-     *
-     * @throws NotFoundException if the version or its baseline does not exist
-     */
-    public Baselined baselined(String model, int version, String action) {
-        guard.require(Permission.READ, action, ModelUri.ofVersion(model, version).toString());
-        ModelVersion v = registry.version(model, version);
-        return new Baselined(v, requireBaseline(v));
-    }
-
-    /** A version with its verified baseline, and the sha256 that pins it. */
-    public record Baselined(ModelVersion version, SketchProfile baseline) {
-        public String baselineSha256() {
-            return version.tags().get(TAG_SHA256);
-        }
-    }
-
     /** The report of a window profiled elsewhere (a drift monitor's merged slices). */
     public DriftReport report(Baselined b, SketchProfile window, PerformanceAccumulator performance, long from, long to,
             DriftThresholds thresholds) {
         ModelVersion v = b.version();
-        Optional<PerformanceWindow> result = performance.result(reference(v, ACCURACY_NAMES), reference(v, AUC_NAMES), thresholds);
-        return DriftAnalysis.compare(v.name(), v.version(), from, to, b.baseline(), window, thresholds, result,
+        Optional<PerformanceWindow> result = performance.result(reference(v, ACCURACY_METRIC), reference(v, AUC_METRIC),
+                thresholds);
+        DriftReport report = DriftAnalysis.compare(v.name(), v.version(), from, to, b.baseline(), window, thresholds, result,
                 guard.clock().millis());
+        if (performance.unknownLabels() == 0) {
+            return report;
+        }
+        List<String> notes = new java.util.ArrayList<>(report.notes());
+        notes.add(performance.unknownLabels() + " recorded labels are none of the model's classes and were left out of"
+                + " accuracy and AUC");
+        return new DriftReport(report.model(), report.version(), report.windowStart(), report.windowEnd(),
+                report.baselineRows(), report.windowRows(), report.features(), report.prediction(), report.driftedShare(),
+                report.datasetDrift(), report.severity(), report.performance(), report.thresholds(), notes, report.createdAt());
     }
 
     @Override
@@ -257,8 +299,8 @@ public final class DefaultMonitoring implements Monitoring {
         long[] window = window(from, to);
         Baselined b = baselined(model, version, "monitoring.check");
         // One pass over the log for both the profile and the labelled rows.
-        PerformanceAccumulator performance = new PerformanceAccumulator();
-        SketchProfile observed = profileLog(b.version(), b.baseline(), window[0], window[1], performance);
+        PerformanceAccumulator performance = b.newPerformance();
+        SketchProfile observed = profileLog(b, window[0], window[1], performance);
         return report(b, observed, performance, window[0], window[1], thresholds);
     }
 
@@ -268,31 +310,17 @@ public final class DefaultMonitoring implements Monitoring {
         Objects.requireNonNull(thresholds, "thresholds");
         Baselined b = baselined(model, version, "monitoring.compare");
         long now = guard.clock().millis();
-        return report(b, SketchProfile.of(window), new PerformanceAccumulator(), now, now, thresholds);
+        return report(b, SketchProfile.of(window), b.newPerformance(), now, now, thresholds);
     }
 
-    /** The version's recorded test metric: a version tag first, then the source run's latest metric. */
-    private OptionalDouble reference(ModelVersion version, List<String> names) {
-        for (String name : names) {
-            String tag = version.tags().get(name);
-            if (tag != null) {
-                try {
-                    return OptionalDouble.of(Double.parseDouble(tag));
-                } catch (NumberFormatException e) {
-                    // Not a number: fall through to the run's metrics.
-                }
-            }
-        }
+    /**
+     * The version's test metric as its source run recorded it. Only the run counts: version tags
+     * can be changed after approval, and a plain {@code accuracy} may be the training figure.
+     */
+    private OptionalDouble reference(ModelVersion version, String metricName) {
         Optional<Run> run = version.runId().isEmpty() ? Optional.empty() : store.findRun(version.runId());
-        if (run.isPresent()) {
-            for (String name : names) {
-                Metric metric = run.get().latestMetrics().get(name);
-                if (metric != null && Double.isFinite(metric.value())) {
-                    return OptionalDouble.of(metric.value());
-                }
-            }
-        }
-        return OptionalDouble.empty();
+        Metric metric = run.map(r -> r.latestMetrics().get(metricName)).orElse(null);
+        return metric != null && Double.isFinite(metric.value()) ? OptionalDouble.of(metric.value()) : OptionalDouble.empty();
     }
 
     @Override
@@ -305,8 +333,13 @@ public final class DefaultMonitoring implements Monitoring {
         return deleted;
     }
 
-    /** The logger a model server writes predictions through; stopped with {@link PredictionLogger#close()}. */
+    /**
+     * The logger a model server writes predictions through; stopped with {@link PredictionLogger#close()}.
+     * Logging is a side effect of scoring, which READ allows; who turned it on, and how, is audited.
+     */
     public PredictionLogger openPredictionLog(PredictionLogOptions options, MeterRegistry meters) {
+        guard.require(Permission.READ, "monitoring.predictionLog", "prediction log");
+        guard.record("monitoring.predictionLog", "prediction log", Map.of("options", options.toString()));
         return new PredictionLogger(store, options, guard.clock(), meters);
     }
 }

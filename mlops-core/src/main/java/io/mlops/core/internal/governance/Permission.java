@@ -49,8 +49,13 @@ public enum Permission {
     SHARE_ARTIFACT(DATA_SCIENTIST, ML_ENGINEER, VALIDATOR, ADMIN),
     /** Score a version on its golden set and record the outcome: before asking for approval, and before deciding. */
     CHECK_GOLDEN_SET(DATA_SCIENTIST, ML_ENGINEER, VALIDATOR),
-    /** Recording the ground truth of served predictions: the applications and engineers who learn outcomes. */
-    RECORD_LABEL(DATA_SCIENTIST, ML_ENGINEER);
+    /**
+     * Recording the ground truth of served predictions: the applications (service principals) and
+     * engineers who learn outcomes; not the data scientists whose models the outcomes grade.
+     */
+    RECORD_LABEL(ML_ENGINEER),
+    /** Reading logged predictions, which hold customers' inputs. */
+    READ_PREDICTIONS(DATA_SCIENTIST, ML_ENGINEER, VALIDATOR, ADMIN);
 
     private final Set<Role> roles;
 

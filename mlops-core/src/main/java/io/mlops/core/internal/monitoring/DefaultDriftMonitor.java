@@ -37,11 +37,14 @@ import org.slf4j.LoggerFactory;
 /** The scheduled drift monitor: one check per served version per tick, on one daemon thread. */
 public final class DefaultDriftMonitor implements DriftMonitor {
     private static final Logger LOG = LoggerFactory.getLogger(DriftMonitor.class);
+    /** Slices a window is read in at most, so that it slides in steps of a 24th (an hour of a day). */
+    private static final int SLICES_PER_WINDOW = 24;
 
     private final ModelServer server;
     private final DefaultMonitoring monitoring;
     private final Duration window;
     private final Duration writeDelay;
+    private final Duration performanceWindow;
     private final DriftThresholds thresholds;
     private final List<DriftListener> listeners;
     private final MeterRegistry meters;
@@ -51,6 +54,8 @@ public final class DefaultDriftMonitor implements DriftMonitor {
     private final Map<String, DriftReport> lastReports = new ConcurrentHashMap<>();
     /** Touched only under {@link #checking}. */
     private final Map<String, Slices> slices = new java.util.HashMap<>();
+    /** The last conclusive severity per version; touched only under {@link #checking}. */
+    private final Map<String, DriftSeverity> severities = new java.util.HashMap<>();
     private final Map<String, Gauges> gauges = new ConcurrentHashMap<>();
     private final Set<String> withoutBaseline = ConcurrentHashMap.newKeySet();
     private final Object checking = new Object();
@@ -63,6 +68,8 @@ public final class DefaultDriftMonitor implements DriftMonitor {
         volatile double accuracy = Double.NaN;
         volatile double auc = Double.NaN;
         final Map<String, FeatureGauge> psi = new ConcurrentHashMap<>();
+        /** Every gauge registered for the version, to remove when it is no longer served. */
+        final List<io.micrometer.core.instrument.Meter> meters = new java.util.concurrent.CopyOnWriteArrayList<>();
     }
 
     private static final class FeatureGauge {
@@ -70,12 +77,13 @@ public final class DefaultDriftMonitor implements DriftMonitor {
     }
 
     private DefaultDriftMonitor(DefaultMonitoring monitoring, ModelServer server, Duration interval, Duration window,
-            Duration writeDelay, DriftThresholds thresholds, List<DriftListener> listeners, MeterRegistry meters,
+            Duration writeDelay, Duration performanceWindow, DriftThresholds thresholds, List<DriftListener> listeners, MeterRegistry meters,
             Path reportDirectory, Clock clock) {
         this.monitoring = monitoring;
         this.server = server;
         this.window = window;
         this.writeDelay = writeDelay;
+        this.performanceWindow = performanceWindow;
         this.thresholds = thresholds;
         this.listeners = listeners;
         this.meters = meters;
@@ -95,8 +103,11 @@ public final class DefaultDriftMonitor implements DriftMonitor {
     }
 
     public static DriftMonitor start(Mlops mlops, ModelServer server, Duration interval, Duration window, Duration writeDelay,
-            DriftThresholds thresholds, List<DriftListener> listeners, MeterRegistry meters, Path reportDirectory, Clock clock) {
+            Duration performanceWindow, DriftThresholds thresholds, List<DriftListener> listeners, MeterRegistry meters, Path reportDirectory, Clock clock) {
         List<String> problems = new ArrayList<>();
+        if (performanceWindow.isNegative() || performanceWindow.isZero()) {
+            problems.add("performanceWindow " + performanceWindow + " must be positive");
+        }
         if (writeDelay.isNegative()) {
             problems.add("writeDelay " + writeDelay + " must not be negative");
         }
@@ -116,8 +127,8 @@ public final class DefaultDriftMonitor implements DriftMonitor {
         LOG.info("Drift monitor starting: every {}, window {}, write delay {}, thresholds {}, {} listeners, reports {}",
                 interval.isZero() ? "on request" : interval, window, writeDelay, thresholds, listeners.size(),
                 reportDirectory == null ? "not written" : reportDirectory);
-        return new DefaultDriftMonitor(monitoring, server, interval, window, writeDelay, thresholds, listeners, meters,
-                reportDirectory, clock);
+        return new DefaultDriftMonitor(monitoring, server, interval, window, writeDelay, performanceWindow, thresholds, listeners,
+                meters, reportDirectory, clock);
     }
 
     private void tick() {
@@ -157,11 +168,29 @@ public final class DefaultDriftMonitor implements DriftMonitor {
                 }
                 withoutBaseline.remove(key);
                 reports.add(report);
-                DriftReport previous = lastReports.put(key, report);
-                publish(key, report, previous == null ? DriftSeverity.NONE : previous.severity());
+                lastReports.put(key, report);
+                if (meters != null) {
+                    updateGauges(key, report);
+                }
+                if (!report.conclusive()) {
+                    // Too few rows is no evidence either way: the last verdict stands, and nobody is told it cleared.
+                    LOG.info("Drift of {} not judged: {}", version.uri(), report.summary());
+                    continue;
+                }
+                DriftSeverity previous = severities.put(key, report.severity());
+                publish(report, previous == null ? DriftSeverity.NONE : previous);
             }
-            // Versions no longer served are no longer watched.
+            // Versions no longer served are no longer watched, and their gauges go.
             slices.keySet().retainAll(versions.keySet());
+            severities.keySet().retainAll(versions.keySet());
+            lastReports.keySet().retainAll(versions.keySet());
+            gauges.entrySet().removeIf(e -> {
+                if (versions.containsKey(e.getKey())) {
+                    return false;
+                }
+                e.getValue().meters.forEach(meters::remove);
+                return true;
+            });
             return reports;
         }
     }
@@ -181,13 +210,16 @@ public final class DefaultDriftMonitor implements DriftMonitor {
             slices.put(key, state);
         }
         state.dropEndingBy(start);
-        long from = Math.max(state.coveredTo, start);
-        if (from < end) {
-            state.add(new Slice(from, end, monitoring.profileLog(b.version(), b.baseline(), from, end, null)));
+        // A long stretch (the first check, or after a pause) is read in pieces of a 24th of the window,
+        // so that the window later slides in steps of that size rather than all at once.
+        long sliceLength = Math.max(1, window.toMillis() / SLICES_PER_WINDOW);
+        for (long from = Math.max(state.coveredTo, start); from < end; from = Math.min(end, from + sliceLength)) {
+            long to = Math.min(end, from + sliceLength);
+            state.add(new Slice(from, to, monitoring.profileLog(b, from, to, null)));
         }
         long windowStart = state.slices.isEmpty() ? start : Math.min(start, state.slices.peekFirst().from());
         SketchProfile profile = state.merged(b.baseline());
-        PerformanceAccumulator performance = monitoring.labelledPerformance(b.version(), windowStart, end);
+        PerformanceAccumulator performance = monitoring.labelledPerformance(b, end - performanceWindow.toMillis(), end);
         return monitoring.report(b, profile, performance, windowStart, Math.max(windowStart, end), thresholds);
     }
 
@@ -222,7 +254,7 @@ public final class DefaultDriftMonitor implements DriftMonitor {
             for (Slice slice : slices) {
                 merged = merged == null ? slice.profile() : merged.merge(slice.profile());
             }
-            return merged != null ? merged : new SketchProfiler(baseline.inputSchema()).profile();
+            return merged != null ? merged : new SketchProfiler(baseline.inputSchema(), baseline.positiveClass().orElse(null)).profile();
         }
     }
 
@@ -230,14 +262,11 @@ public final class DefaultDriftMonitor implements DriftMonitor {
         return version.name() + "/" + version.version();
     }
 
-    private void publish(String key, DriftReport report, DriftSeverity previous) {
+    private void publish(DriftReport report, DriftSeverity previous) {
         switch (report.severity()) {
             case ALERT -> LOG.error("Drift ALERT: {}", report.summary());
             case WARNING -> LOG.warn("Drift warning: {}", report.summary());
             case NONE -> LOG.info("No drift: {}", report.summary());
-        }
-        if (meters != null) {
-            updateGauges(key, report);
         }
         if (report.severity() == previous) {
             return;
@@ -263,16 +292,21 @@ public final class DefaultDriftMonitor implements DriftMonitor {
         Tags tags = Tags.of("model", report.model(), "version", Integer.toString(report.version()));
         Gauges g = gauges.computeIfAbsent(key, k -> {
             Gauges created = new Gauges();
-            gauge("mlops.drift.severity", "0 no drift, 1 warning, 2 alert", tags, created, x -> x.severity);
+            gauge("mlops.drift.severity", "0 no drift, 1 warning, 2 alert (the last conclusive check)", tags, created,
+                    x -> x.severity);
             gauge("mlops.drift.share", "Share of the input features that drifted", tags, created, x -> x.share);
             gauge("mlops.drift.rows", "Rows in the last drift window", tags, created, x -> x.rows);
-            gauge("mlops.drift.accuracy", "Accuracy over the labelled predictions of the last window", tags, created, x -> x.accuracy);
-            gauge("mlops.drift.auc", "AUC over the labelled predictions of the last window", tags, created, x -> x.auc);
+            gauge("mlops.drift.accuracy", "Accuracy over the labelled predictions of the performance window", tags, created,
+                    x -> x.accuracy);
+            gauge("mlops.drift.auc", "AUC over the labelled predictions of the performance window", tags, created, x -> x.auc);
             return created;
         });
+        g.rows = report.windowRows();
+        if (!report.conclusive()) {
+            return;
+        }
         g.severity = report.severity().ordinal();
         g.share = report.driftedShare();
-        g.rows = report.windowRows();
         g.accuracy = report.performance().map(PerformanceWindow::accuracy).filter(java.util.OptionalDouble::isPresent)
                 .map(java.util.OptionalDouble::getAsDouble).orElse(Double.NaN);
         g.auc = report.performance().map(PerformanceWindow::auc).filter(java.util.OptionalDouble::isPresent)
@@ -282,8 +316,8 @@ public final class DefaultDriftMonitor implements DriftMonitor {
         for (FeatureDrift f : all) {
             FeatureGauge holder = g.psi.computeIfAbsent(f.feature(), name -> {
                 FeatureGauge created = new FeatureGauge();
-                Gauge.builder("mlops.drift.psi", created, h -> h.psi).description("Population Stability Index of a feature")
-                        .tags(tags.and("feature", name)).register(meters);
+                g.meters.add(Gauge.builder("mlops.drift.psi", created, h -> h.psi).description("Population Stability Index of a feature")
+                        .tags(tags.and("feature", name)).register(meters));
                 return created;
             });
             holder.psi = f.psi();
@@ -291,7 +325,7 @@ public final class DefaultDriftMonitor implements DriftMonitor {
     }
 
     private void gauge(String name, String description, Tags tags, Gauges holder, ToDoubleFunction<Gauges> value) {
-        Gauge.builder(name, holder, value).description(description).tags(tags).register(meters);
+        holder.meters.add(Gauge.builder(name, holder, value).description(description).tags(tags).register(meters));
     }
 
     @Override

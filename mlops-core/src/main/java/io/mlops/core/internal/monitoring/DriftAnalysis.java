@@ -26,10 +26,14 @@ import org.apache.datasketches.quantilescommon.QuantileSearchCriteria;
  *       with few values gets fewer bins, and a value holding a tenth of the baseline or more gets a
  *       bin of its own); categorical features on their categories, the least
  *       frequent beyond {@link #MAX_CATEGORIES} merged into {@value #OTHER}.</li>
- *   <li>PSI and Jensen–Shannon use those bins, an empty bin counting as {@link #EPSILON}.</li>
+ *   <li>Shares are of all rows, with a {@value #MISSING} bin when values are missing on either
+ *       side, so that a feature that stops arriving drifts.</li>
+ *   <li>PSI uses those bins, an empty bin counting as {@link #EPSILON}; Jensen–Shannon uses them as
+ *       they are.</li>
  *   <li>Kolmogorov–Smirnov takes the largest CDF gap over both sketches' quantiles. Its p-value is
  *       computed after subtracting the sketches' own rank error, so that sketching alone never
- *       reads as drift; chi-squared runs on the categories' counts.</li>
+ *       reads as drift, and, when values are missing, it is the smaller of that and a chi-squared
+ *       test of the missing share; chi-squared runs on the categories' counts, missing included.</li>
  *   <li>{@link DriftThresholds} turns the figures into verdicts.</li>
  * </ul>
  *
@@ -46,6 +50,8 @@ public final class DriftAnalysis {
     /** Categories compared one by one; rarer ones are compared together. */
     static final int MAX_CATEGORIES = 50;
     static final String OTHER = "(other)";
+    /** The bin of rows where the feature was missing. */
+    static final String MISSING = "(missing)";
     /** Share of the baseline at one value from which that value gets a bin of its own. */
     static final double POINT_MASS = 0.1;
     /** Quantiles per sketch at which the two CDFs are compared for Kolmogorov–Smirnov. */
@@ -85,7 +91,7 @@ public final class DriftAnalysis {
             FeatureDrift drift = feature(name, before, window.sketch(name), thresholds, enoughRows);
             (predicted ? prediction : features).add(drift);
         }
-        long tested = features.stream().filter(f -> f.baselineCount() > 0 && f.windowCount() > 0).count();
+        long tested = features.stream().filter(f -> !Double.isNaN(f.psi())).count();
         long drifted = features.stream().filter(FeatureDrift::drifted).count();
         double share = tested == 0 ? 0 : (double) drifted / tested;
         boolean datasetDrift = enoughRows && tested > 0 && share >= thresholds.driftedShare();
@@ -107,31 +113,42 @@ public final class DriftAnalysis {
             boolean judge) {
         double baselineMissing = missingShare(baseline);
         double windowMissing = missingShare(window);
-        if (baseline.count() == 0 || window.count() == 0) {
-            String test = baseline.kind() == FeatureKind.NUMERIC ? KOLMOGOROV_SMIRNOV : CHI_SQUARED;
+        boolean numeric = baseline instanceof NumericSketch;
+        String test = numeric ? KOLMOGOROV_SMIRNOV : CHI_SQUARED;
+        if (baseline.count() == 0 || window.count() + window.missing() == 0) {
+            // No baseline values to bin on, or no window rows at all: nothing to compare.
             return new FeatureDrift(name, baseline.kind(), baseline.count(), window.count(), baselineMissing, windowMissing,
                     Double.NaN, Double.NaN, test, Double.NaN, Double.NaN, DriftSeverity.NONE, List.of());
         }
-        Binned binned = baseline instanceof NumericSketch numeric
-                ? numericBins(numeric.sketch(), ((NumericSketch) window).sketch())
-                : categoricalBins((CategoricalSketch) baseline, (CategoricalSketch) window);
+        Binned binned = withMissing(numeric
+                ? numericBins(((NumericSketch) baseline).sketch(), ((NumericSketch) window).sketch())
+                : categoricalBins((CategoricalSketch) baseline, (CategoricalSketch) window), baseline, window);
         double psi = DriftStatistics.populationStabilityIndex(binned.baseline(), binned.window(), EPSILON);
         double js = DriftStatistics.jensenShannonDistance(binned.baseline(), binned.window());
         double statistic;
         double pValue;
-        String test;
-        if (baseline instanceof NumericSketch numeric) {
-            KllDoublesSketch before = numeric.sketch();
+        if (numeric) {
+            KllDoublesSketch before = ((NumericSketch) baseline).sketch();
             KllDoublesSketch after = ((NumericSketch) window).sketch();
-            statistic = largestCdfGap(before, after);
-            double sketchError = rankError(before) + rankError(after);
-            pValue = DriftStatistics.kolmogorovSmirnovPValue(Math.max(0, statistic - sketchError), before.getN(), after.getN());
-            test = KOLMOGOROV_SMIRNOV;
+            if (after.isEmpty()) {
+                statistic = Double.NaN;
+                pValue = 1.0;
+            } else {
+                statistic = largestCdfGap(before, after);
+                double sketchError = rankError(before) + rankError(after);
+                pValue = DriftStatistics.kolmogorovSmirnovPValue(Math.max(0, statistic - sketchError), before.getN(), after.getN());
+            }
+            // KS sees only the values present; a change in how often the feature is missing is tested on its own.
+            if (baseline.missing() > 0 || window.missing() > 0) {
+                long[] before2 = {baseline.count(), baseline.missing()};
+                long[] after2 = {window.count(), window.missing()};
+                pValue = Math.min(pValue, DriftStatistics.chiSquaredPValue(DriftStatistics.chiSquaredStatistic(before2, after2),
+                        DriftStatistics.chiSquaredDegreesOfFreedom(before2, after2)));
+            }
         } else {
             statistic = DriftStatistics.chiSquaredStatistic(binned.baselineCounts(), binned.windowCounts());
             pValue = DriftStatistics.chiSquaredPValue(statistic,
                     DriftStatistics.chiSquaredDegreesOfFreedom(binned.baselineCounts(), binned.windowCounts()));
-            test = CHI_SQUARED;
         }
         DriftSeverity severity = DriftSeverity.NONE;
         if (judge && pValue < thresholds.pValue()) {
@@ -147,6 +164,35 @@ public final class DriftAnalysis {
         }
         return new FeatureDrift(name, baseline.kind(), baseline.count(), window.count(), baselineMissing, windowMissing, psi, js,
                 test, statistic, pValue, severity, bins);
+    }
+
+    /**
+     * The bins as shares of all rows rather than of the values present, plus a {@value #MISSING}
+     * bin when either side has missing values: a feature that stops arriving (a renamed column, a
+     * broken upstream system) is drift, whatever its values were.
+     */
+    private static Binned withMissing(Binned present, FeatureSketch baseline, FeatureSketch window) {
+        if (baseline.missing() == 0 && window.missing() == 0) {
+            return present;
+        }
+        int n = present.labels().size();
+        List<String> labels = new ArrayList<>(present.labels());
+        labels.add(MISSING);
+        double[] before = new double[n + 1];
+        double[] after = new double[n + 1];
+        long[] beforeCounts = java.util.Arrays.copyOf(present.baselineCounts(), n + 1);
+        long[] afterCounts = java.util.Arrays.copyOf(present.windowCounts(), n + 1);
+        double beforePresent = 1 - missingShare(baseline);
+        double afterPresent = 1 - missingShare(window);
+        for (int i = 0; i < n; i++) {
+            before[i] = present.baseline()[i] * beforePresent;
+            after[i] = present.window()[i] * afterPresent;
+        }
+        before[n] = missingShare(baseline);
+        after[n] = missingShare(window);
+        beforeCounts[n] = baseline.missing();
+        afterCounts[n] = window.missing();
+        return new Binned(labels, before, after, beforeCounts, afterCounts);
     }
 
     private static double missingShare(FeatureSketch sketch) {
@@ -178,17 +224,16 @@ public final class DriftAnalysis {
         List<double[]> boundaries = new ArrayList<>();
         List<String> labels = new ArrayList<>();
         String low = "-inf";
-        boolean lowInclusive = false;
         for (int i = 0; i < edges.length; i++) {
             String edge = number(edges[i]);
             if (upTo[i] - below[i] >= POINT_MASS) {
                 boundaries.add(new double[] {edges[i], 0});
-                labels.add((lowInclusive ? "[" : "(") + low + ", " + edge + ")");
+                labels.add("(" + low + ", " + edge + ")");
                 boundaries.add(new double[] {edges[i], 1});
                 labels.add("= " + edge);
             } else {
                 boundaries.add(new double[] {edges[i], 1});
-                labels.add((lowInclusive ? "[" : "(") + low + ", " + edge + "]");
+                labels.add("(" + low + ", " + edge + "]");
             }
             low = edge;
         }
@@ -212,6 +257,9 @@ public final class DriftAnalysis {
     /** Shares of a sketch's values between consecutive boundaries (value, 1 = up to it inclusive, 0 = below it). */
     private static double[] shares(KllDoublesSketch sketch, List<double[]> boundaries) {
         double[] shares = new double[boundaries.size() + 1];
+        if (sketch.isEmpty()) {
+            return shares; // every value missing: the missing bin holds them
+        }
         double previous = 0;
         for (int i = 0; i < boundaries.size(); i++) {
             double[] b = boundaries.get(i);
@@ -264,9 +312,13 @@ public final class DriftAnalysis {
         before.forEach((v, n) -> joint.computeIfAbsent(v, k -> new long[2])[0] = n);
         after.forEach((v, n) -> joint.computeIfAbsent(v, k -> new long[2])[1] = n);
         List<Map.Entry<String, long[]>> ordered = new ArrayList<>(joint.entrySet());
-        // Most frequent in the baseline first, then new values by their window count; ties by value, for stable reports.
-        ordered.sort(Comparator.<Map.Entry<String, long[]>>comparingLong(e -> -e.getValue()[0])
-                .thenComparingLong(e -> -e.getValue()[1]).thenComparing(Map.Entry::getKey));
+        // By the larger of a value's two shares, so that a value new in the window competes for a bin of
+        // its own with the baseline's frequent ones instead of hiding in (other); ties by value, for stable reports.
+        double beforeTotal = Math.max(1, baseline.count());
+        double afterTotal = Math.max(1, window.count());
+        ordered.sort(Comparator.<Map.Entry<String, long[]>>comparingDouble(
+                        e -> -Math.max(e.getValue()[0] / beforeTotal, e.getValue()[1] / afterTotal))
+                .thenComparing(Map.Entry::getKey));
         List<String> labels = new ArrayList<>();
         List<long[]> rows = new ArrayList<>();
         long keptBefore = 0;
@@ -294,8 +346,8 @@ public final class DriftAnalysis {
         for (int i = 0; i < rows.size(); i++) {
             beforeCounts[i] = rows.get(i)[0];
             afterCounts[i] = rows.get(i)[1];
-            beforeShares[i] = (double) beforeCounts[i] / baseline.count();
-            afterShares[i] = (double) afterCounts[i] / window.count();
+            beforeShares[i] = baseline.count() == 0 ? 0 : (double) beforeCounts[i] / baseline.count();
+            afterShares[i] = window.count() == 0 ? 0 : (double) afterCounts[i] / window.count();
         }
         return new Binned(labels, beforeShares, afterShares, beforeCounts, afterCounts);
     }

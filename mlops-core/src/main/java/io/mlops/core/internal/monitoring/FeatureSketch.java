@@ -25,4 +25,8 @@ sealed interface FeatureSketch permits NumericSketch, CategoricalSketch {
     void mergeFrom(FeatureSketch other);
 
     FeatureSketch copy();
+
+    /** Does now whatever the first read would do to the sketch's state, so that later reads change nothing. */
+    default void prepareForReading() {
+    }
 }

@@ -156,6 +156,14 @@ final class NumericSketch implements FeatureSketch {
         return materialized();
     }
 
+    @Override
+    public void prepareForReading() {
+        overflow();
+        if (!sketch.isEmpty()) {
+            sketch.getQuantile(0.5, org.apache.datasketches.quantilescommon.QuantileSearchCriteria.INCLUSIVE);
+        }
+    }
+
     byte[] toBytes() {
         return materialized().toByteArray();
     }

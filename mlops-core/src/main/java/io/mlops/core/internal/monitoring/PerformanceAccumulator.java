@@ -15,15 +15,26 @@ public final class PerformanceAccumulator {
     static final int SCORE_BINS = 4096;
 
     private long labelled;
+    /** Labels that are none of the model's classes (a typo, another coding): counted apart, not as errors. */
+    private long unknownLabels;
     private long withPredictedLabel;
     private long correct;
     private String positiveClass;
     private boolean binary = true;
+
+    /** @param positiveClass the binary classifier's positive class from the baseline, or null to take it from the first row */
+    public PerformanceAccumulator(String positiveClass) {
+        this.positiveClass = positiveClass;
+    }
     private final long[] positives = new long[SCORE_BINS];
     private final long[] negatives = new long[SCORE_BINS];
 
     /** Adds one prediction with its ground truth. */
     public void add(Optional<String> predictedLabel, Map<String, Double> probabilities, String actual) {
+        if (!probabilities.isEmpty() && !probabilities.containsKey(actual)) {
+            unknownLabels++;
+            return;
+        }
         labelled++;
         if (predictedLabel.isPresent()) {
             withPredictedLabel++;
@@ -34,20 +45,30 @@ public final class PerformanceAccumulator {
         if (!binary) {
             return;
         }
-        Optional<String> positive = PredictionFeatures.positiveClass(probabilities);
-        if (positive.isEmpty() || (positiveClass != null && !positiveClass.equals(positive.get()))) {
-            // Not a binary classifier, or its classes changed between rows: AUC is not defined.
-            binary = false;
+        if (probabilities.size() != 2) {
+            binary = false; // not a binary classifier: AUC is not defined
             return;
         }
-        positiveClass = positive.get();
-        double score = probabilities.get(positiveClass);
+        if (positiveClass == null) {
+            positiveClass = PredictionFeatures.positiveClass(probabilities).orElseThrow();
+        }
+        Double positiveScore = probabilities.get(positiveClass);
+        if (positiveScore == null) {
+            binary = false; // the classes changed between rows
+            return;
+        }
+        double score = positiveScore;
         int bin = (int) Math.min(SCORE_BINS - 1, Math.max(0, Math.floor(score * SCORE_BINS)));
         (positiveClass.equals(actual) ? positives : negatives)[bin]++;
     }
 
     public long labelled() {
         return labelled;
+    }
+
+    /** Labels left out because they are none of the model's classes. */
+    public long unknownLabels() {
+        return unknownLabels;
     }
 
     /**

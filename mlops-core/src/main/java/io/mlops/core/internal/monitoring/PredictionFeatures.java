@@ -14,8 +14,10 @@ final class PredictionFeatures {
     static final String LABEL = "prediction.label";
     /**
      * The prediction as one number: a regressor's first value; a binary classifier's probability of
-     * its second class (the positive class by scikit-learn's, Tribuo's and ONNX-ML's ordering); any
-     * other classifier's probability of the predicted class (its confidence).
+     * its positive class (the second of its classes in the model's order, by scikit-learn's,
+     * Tribuo's and ONNX-ML's convention, recorded by name in the baseline so that a map in another
+     * order cannot swap it); any other classifier's probability of the predicted class (its
+     * confidence).
      */
     static final String SCORE = "prediction.score";
     static final String PREFIX = "prediction.";
@@ -27,8 +29,17 @@ final class PredictionFeatures {
         return feature.startsWith(PREFIX);
     }
 
-    static double score(Optional<String> label, Map<String, Double> probabilities, java.util.List<Double> values) {
+    /**
+     * @param positiveClass the binary classifier's positive class as the baseline recorded it, or
+     *                      null to take the second class of this prediction's map
+     */
+    static double score(Optional<String> label, Map<String, Double> probabilities, java.util.List<Double> values,
+            String positiveClass) {
         if (probabilities.size() == 2) {
+            if (positiveClass != null) {
+                Double p = probabilities.get(positiveClass);
+                return p == null ? Double.NaN : p;
+            }
             return positiveProbability(probabilities);
         }
         if (!probabilities.isEmpty()) {
@@ -38,9 +49,6 @@ final class PredictionFeatures {
         return values.isEmpty() ? Double.NaN : values.get(0);
     }
 
-    static double score(Prediction prediction) {
-        return score(prediction.label(), prediction.probabilities(), prediction.values());
-    }
 
     /** The positive class of a binary classifier: the second of its two classes, in the model's order. */
     static Optional<String> positiveClass(Map<String, Double> probabilities) {

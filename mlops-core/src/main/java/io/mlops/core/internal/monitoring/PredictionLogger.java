@@ -40,7 +40,7 @@ public final class PredictionLogger implements AutoCloseable {
     /** At most one warning per this many milliseconds about failed writes, so a store outage does not flood the log. */
     private static final long WARNING_INTERVAL_MILLIS = 60_000;
 
-    private record Pending(ModelVersion version, String requestId, long loggedAt, long latencyMicros, Map<String, ?> row,
+    private record Pending(ModelVersion version, String requestId, long loggedAt, long latencyMicros, Map<String, Object> row,
             Prediction prediction) {
     }
 
@@ -97,9 +97,9 @@ public final class PredictionLogger implements AutoCloseable {
             return;
         }
         try {
-            // Copied now: the caller may reuse its map once the call returns.
+            // Copied now: the caller may reuse its map, and its arrays, once the call returns.
             Pending pending = new Pending(version, requestId == null ? Ids.newId() : requestId, clock.millis(),
-                    TimeUnit.NANOSECONDS.toMicros(latencyNanos), new HashMap<>(row), prediction);
+                    TimeUnit.NANOSECONDS.toMicros(latencyNanos), copy(row), prediction);
             if (!closing && queue.offer(pending)) {
                 accepted.incrementAndGet();
             } else {
@@ -111,7 +111,17 @@ public final class PredictionLogger implements AutoCloseable {
         } catch (RuntimeException e) {
             // A row that cannot even be copied (a map whose iteration throws) must not fail the call it came with.
             dropped.incrementAndGet();
+            if (droppedCounter != null) {
+                droppedCounter.increment();
+            }
         }
+    }
+
+    private static Map<String, Object> copy(Map<String, ?> row) {
+        Map<String, Object> copy = new HashMap<>(row.size() * 2);
+        row.forEach((name, value) -> copy.put(name, value instanceof float[] f ? f.clone()
+                : value instanceof double[] d ? d.clone() : value));
+        return copy;
     }
 
     private void writeLoop() {
@@ -239,6 +249,20 @@ public final class PredictionLogger implements AutoCloseable {
             writer.interrupt();
             LOG.warn("prediction log writer did not finish within {} ms; {} queued predictions are lost", CLOSE_DRAIN_MILLIS,
                     queue.size());
+        }
+        // An offer that passed its closing check just as the writer stopped may still have queued an
+        // entry: count it as dropped, so that logged + dropped + failed covers every accepted call.
+        List<Pending> left = new ArrayList<>();
+        queue.drainTo(left);
+        if (!left.isEmpty()) {
+            dropped.addAndGet(left.size());
+            if (droppedCounter != null) {
+                droppedCounter.increment(left.size());
+            }
+            synchronized (processed) {
+                processed.addAndGet(left.size());
+                processed.notifyAll();
+            }
         }
     }
 }

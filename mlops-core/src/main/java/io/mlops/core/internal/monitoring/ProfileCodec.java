@@ -33,6 +33,7 @@ final class ProfileCodec {
         ObjectNode root = StoredFormats.mapper().createObjectNode();
         root.put("format", StoredFormats.FORMAT_VERSION);
         root.put("rows", profile.rows());
+        profile.positiveClass().ifPresent(positive -> root.put("positive_class", positive));
         ArrayNode features = root.putArray("features");
         profile.sketches().forEach((name, sketch) -> {
             ObjectNode feature = features.addObject();
@@ -97,7 +98,8 @@ final class ProfileCodec {
             // Base64 and sketch decoders report damage as assorted runtime exceptions.
             throw notAProfile("a sketch is damaged (" + e + ")");
         }
-        return new SketchProfile(sketches, root.path("rows").asLong(0));
+        String positiveClass = root.hasNonNull("positive_class") ? root.get("positive_class").asText() : null;
+        return new SketchProfile(sketches, root.path("rows").asLong(0), positiveClass);
     }
 
     private static Map<String, Long> counts(JsonNode node) {

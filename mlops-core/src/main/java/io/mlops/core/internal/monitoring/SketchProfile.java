@@ -12,14 +12,25 @@ public final class SketchProfile implements DataProfile {
     private final Map<String, FeatureKind> schema;
     private final Map<String, FeatureSketch> sketches;
     private final long rows;
+    /** A binary classifier's positive class, when the profile holds such predictions. */
+    private final String positiveClass;
 
     /** Takes ownership of {@code sketches}: callers pass copies. */
-    SketchProfile(Map<String, FeatureSketch> sketches, long rows) {
+    SketchProfile(Map<String, FeatureSketch> sketches, long rows, String positiveClass) {
         Map<String, FeatureKind> kinds = new LinkedHashMap<>();
         sketches.forEach((name, sketch) -> kinds.put(name, sketch.kind()));
         this.schema = Collections.unmodifiableMap(kinds);
         this.sketches = sketches;
         this.rows = rows;
+        this.positiveClass = positiveClass;
+        // KLL sorts and caches on its first query, in place and without locking: do it now, while
+        // the profile is still private to this thread, so that the profile is immutable once published.
+        sketches.values().forEach(FeatureSketch::prepareForReading);
+    }
+
+    /** The binary classifier's positive class its {@code prediction.score} is the probability of. */
+    public java.util.Optional<String> positiveClass() {
+        return java.util.Optional.ofNullable(positiveClass);
     }
 
     /** Any profile as ours: profiles from another implementation are read through their bytes. */
@@ -77,13 +88,17 @@ public final class SketchProfile implements DataProfile {
         if (!schema.equals(that.schema)) {
             throw new InvalidArgumentException("cannot merge profiles of different schemas: " + schema + " and " + that.schema);
         }
+        if (positiveClass != null && that.positiveClass != null && !positiveClass.equals(that.positiveClass)) {
+            throw new InvalidArgumentException("cannot merge profiles whose prediction.score is the probability of different"
+                    + " classes: '" + positiveClass + "' and '" + that.positiveClass + "'");
+        }
         Map<String, FeatureSketch> merged = new LinkedHashMap<>();
         sketches.forEach((name, sketch) -> {
             FeatureSketch copy = sketch.copy();
             copy.mergeFrom(that.sketches.get(name));
             merged.put(name, copy);
         });
-        return new SketchProfile(merged, rows + that.rows);
+        return new SketchProfile(merged, rows + that.rows, positiveClass != null ? positiveClass : that.positiveClass);
     }
 
     @Override

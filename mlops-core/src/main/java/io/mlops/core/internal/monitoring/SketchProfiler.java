@@ -17,13 +17,24 @@ public final class SketchProfiler implements DataProfiler {
     private final CategoricalSketch label = new CategoricalSketch();
     private final NumericSketch score = new NumericSketch();
     private long rows;
+    /** A binary classifier's positive class: given (from a baseline) or taken from the first binary prediction. */
+    private String positiveClass;
 
     /**
      * @param schema input features and their kinds, in report order
      * @throws InvalidArgumentException if a name is blank or reserved ({@code prediction.*})
      */
     public SketchProfiler(Map<String, FeatureKind> schema) {
+        this(schema, null);
+    }
+
+    /**
+     * A profiler whose {@code prediction.score} is the probability of {@code positiveClass}, as in
+     * the baseline a window is compared with.
+     */
+    public SketchProfiler(Map<String, FeatureKind> schema, String positiveClass) {
         Objects.requireNonNull(schema, "schema");
+        this.positiveClass = positiveClass;
         names = new String[schema.size()];
         inputs = new FeatureSketch[schema.size()];
         int i = 0;
@@ -74,13 +85,16 @@ public final class SketchProfiler implements DataProfiler {
     public SketchProfiler add(Map<String, ?> row, Prediction prediction) {
         Objects.requireNonNull(prediction, "prediction");
         add(row);
-        addPrediction(prediction.label().orElse(null), PredictionFeatures.score(prediction));
+        addPrediction(prediction.label(), prediction.probabilities(), prediction.values());
         return this;
     }
 
     /** Adds a logged prediction's two features for the row last added. */
     public void addPrediction(java.util.Optional<String> predictedLabel, Map<String, Double> probabilities, List<Double> values) {
-        addPrediction(predictedLabel.orElse(null), PredictionFeatures.score(predictedLabel, probabilities, values));
+        if (positiveClass == null) {
+            positiveClass = PredictionFeatures.positiveClass(probabilities).orElse(null);
+        }
+        addPrediction(predictedLabel.orElse(null), PredictionFeatures.score(predictedLabel, probabilities, values, positiveClass));
     }
 
     /** Adds the prediction's two features for the row last added. */
@@ -131,6 +145,6 @@ public final class SketchProfiler implements DataProfiler {
         }
         copies.put(PredictionFeatures.LABEL, label.copy());
         copies.put(PredictionFeatures.SCORE, score.copy());
-        return new SketchProfile(copies, rows);
+        return new SketchProfile(copies, rows, positiveClass);
     }
 }

@@ -141,7 +141,13 @@ final class ServedScorer implements Scorer {
                 throw new InvalidArgumentException("got " + requestIds.size() + " request ids for " + rows.size()
                         + " rows; give one id per row, in the same order");
             }
-            requestIds.forEach(DefaultMonitoring::requestId);
+            for (int i = 0; i < requestIds.size(); i++) {
+                try {
+                    DefaultMonitoring.requestId(requestIds.get(i));
+                } catch (InvalidArgumentException e) {
+                    throw new InvalidArgumentException("request id " + (i + 1) + ": " + e.getMessage(), e);
+                }
+            }
         }
         if (predictionLog == null) {
             return call(rows == null ? 0 : rows.size(), s -> s.scoreBatch(rows));

@@ -148,12 +148,69 @@ class DriftAnalysisTest {
     }
 
     @Test
+    void aFeatureThatStopsArriving_drifts_asDoesARisingMissingShare() {
+        List<Map<String, Object>> shuffled = new ArrayList<>(BankRows.all());
+        Collections.shuffle(shuffled, new Random(11));
+        List<Map<String, Object>> rows = shuffled.subList(0, 10_000);
+        List<Map<String, Object>> window = new ArrayList<>();
+        for (int i = 0; i < 3000; i++) {
+            Map<String, Object> copy = new LinkedHashMap<>(shuffled.get(10_000 + i));
+            copy.remove("job"); // an upstream system renamed the column
+            if (i % 2 == 0) {
+                copy.put("age", null); // and half the ages went missing
+            }
+            window.add(copy);
+        }
+
+        DriftReport report = compare(BankRows.profile(rows), BankRows.profile(window));
+        Map<String, FeatureDrift> features = byName(report);
+
+        FeatureDrift job = features.get("job");
+        assertThat(job.severity()).isEqualTo(DriftSeverity.ALERT);
+        assertThat(job.windowCount()).isZero();
+        assertThat(job.windowMissing()).isEqualTo(1.0);
+        assertThat(job.bins()).last().satisfies(bin -> {
+            assertThat(bin.bin()).isEqualTo("(missing)");
+            assertThat(bin.baseline()).isZero();
+            assertThat(bin.window()).isEqualTo(1.0);
+        });
+        FeatureDrift age = features.get("age");
+        assertThat(age.severity()).isEqualTo(DriftSeverity.ALERT);
+        assertThat(age.windowMissing()).isEqualTo(0.5);
+        assertThat(age.pValue()).isLessThan(1e-10);
+        // The ages still present come from the same population: their bins are halved, not moved.
+        assertThat(age.bins().stream().filter(b -> !b.bin().equals("(missing)")).mapToDouble(b -> b.window()).sum())
+                .isCloseTo(0.5, within(1e-9));
+        assertThat(drifted(report)).containsExactly("age", "job");
+    }
+
+    @Test
+    void aNewValueAmongManyCategories_isNamed_notHiddenInOther() {
+        SketchProfiler before = new SketchProfiler(Map.of("branch", FeatureKind.CATEGORICAL));
+        SketchProfiler after = new SketchProfiler(Map.of("branch", FeatureKind.CATEGORICAL));
+        for (int i = 0; i < 60_000; i++) {
+            before.add(Map.of("branch", "branch-" + (i % 60)));
+        }
+        for (int i = 0; i < 10_000; i++) {
+            after.add(Map.of("branch", i % 10 < 3 ? "online-only" : "branch-" + (i % 60)));
+        }
+
+        FeatureDrift branch = compare(before.profile(), after.profile()).features().get(0);
+
+        assertThat(branch.severity()).isEqualTo(DriftSeverity.ALERT);
+        assertThat(branch.bins()).extracting(b -> b.bin()).startsWith("online-only").contains("(other)")
+                .hasSize(DriftAnalysis.MAX_CATEGORIES + 1);
+        assertThat(branch.bins().get(0).window()).isCloseTo(0.3, within(1e-9));
+    }
+
+    @Test
     void tooFewRows_givesNoVerdictAndSaysWhy() {
         List<Map<String, Object>> rows = BankRows.all();
         DriftReport report = compare(BankRows.profile(rows.subList(0, 20000)), BankRows.profile(rows.subList(40000, 40050)));
         assertThat(report.severity()).isEqualTo(DriftSeverity.NONE);
         assertThat(report.datasetDrift()).isFalse();
         assertThat(report.notes()).containsExactly("only 50 rows in the window; at least 100 are needed for a verdict");
+        assertThat(report.conclusive()).isFalse();
         // The figures are still there for a reader.
         assertThat(byName(report).get("month").psi()).isGreaterThan(0.25);
     }

@@ -55,6 +55,8 @@ class MonitoringTest {
     private InMemoryArtifactStore artifacts;
     private Mlops mlops;
     private Monitoring monitoring;
+    /** Outcomes are recorded by the application that learns them, not by the model's developers. */
+    private Monitoring outcomes;
     private ModelVersion version;
 
     @BeforeEach
@@ -63,14 +65,16 @@ class MonitoringTest {
         artifacts = new InMemoryArtifactStore();
         mlops = Mlops.builder().metadata(store).artifacts(artifacts).principal(Principal.of("alice"))
                 .roles(RoleMapping.builder().everyone(Role.DATA_SCIENTIST).user("victor", Role.VALIDATOR)
-                        .user("admin", Role.ADMIN).build())
+                        .user("admin", Role.ADMIN).user("svc-outcomes", Role.ML_ENGINEER).build())
                 .clock(Clock.fixed(NOW, ZoneOffset.UTC)).captureEnvironment(false).build();
         monitoring = mlops.monitoring();
+        outcomes = mlops.as(Principal.of("svc-outcomes")).monitoring();
         String runId;
         mlops.tracking().getOrCreateExperiment("bank-marketing");
         try (ActiveRun run = mlops.tracking().startRun("bank-marketing")) {
             run.logMetric("test_accuracy", 0.90);
-            run.logMetric("auc", 0.80);
+            run.logMetric("test_auc", 0.80);
+            run.logMetric("accuracy", 0.99); // a training figure: not what performance is compared with
             runId = run.id();
             run.finish();
         }
@@ -158,7 +162,11 @@ class MonitoringTest {
         assertThatThrownBy(() -> mlops.registry().setVersionTag(MODEL, 1, "mlops.baseline.sha256", "0".repeat(64)))
                 .isInstanceOf(InvalidArgumentException.class).hasMessageContaining("reserved");
         DataProfile empty = monitoring.profiler(BankRows.schema()).profile();
-        assertThatThrownBy(() -> monitoring.attachBaseline(MODEL, 2, empty)).isInstanceOf(NotFoundException.class);
+        int v2 = mlops.registry().createVersion(NewModelVersion.builder(MODEL, version.artifactKey()).flavor("custom").build())
+                .version();
+        assertThatThrownBy(() -> monitoring.attachBaseline(MODEL, v2, empty)).isInstanceOf(InvalidArgumentException.class)
+                .hasMessageContaining("models:/bank/" + v2).hasMessageContaining("has no rows");
+        assertThatThrownBy(() -> monitoring.attachBaseline(MODEL, 99, earlyMonths())).isInstanceOf(NotFoundException.class);
     }
 
     @Test
@@ -170,7 +178,7 @@ class MonitoringTest {
         // Every fourth client gets a confident "yes"; the outcome recorded is "yes" for every third.
         log(late, start, "req", i -> i % 4 == 0 ? 0.9 : 0.1);
         for (int i = 0; i < late.size(); i++) {
-            monitoring.recordLabel(MODEL, "req-" + i, i % 3 == 0 ? "yes" : "no");
+            outcomes.recordLabel(MODEL, "req-" + i, i % 3 == 0 ? "yes" : "no");
         }
 
         DriftReport report = monitoring.check(MODEL, 1, start, NOW);
@@ -248,6 +256,42 @@ class MonitoringTest {
     }
 
     @Test
+    void theScoreIsThePositiveClassByName_whateverOrderAServerListsTheClasses_andUnknownLabelsAreSetApart() {
+        List<Map<String, Object>> rows = new ArrayList<>(BankRows.all().subList(0, 4000));
+        DataProfiler profiler = new SketchProfiler(BankRows.schema());
+        for (Map<String, Object> row : rows.subList(0, 2000)) {
+            profiler.add(row, classify((Double) row.get("age") / 100)); // classes listed no, yes
+        }
+        monitoring.attachBaseline(MODEL, 1, profiler.profile());
+        List<PredictionLogEntry> entries = new ArrayList<>();
+        for (int i = 0; i < 2000; i++) {
+            double yes = (Double) rows.get(2000 + i).get("age") / 100;
+            Map<String, Double> reversed = new LinkedHashMap<>();
+            reversed.put("yes", yes);
+            reversed.put("no", 1 - yes);
+            Prediction p = new Prediction(PredictionKind.CLASSIFICATION, Optional.of(yes >= 0.5 ? "yes" : "no"), reversed,
+                    List.of(), Map.of());
+            entries.add(new PredictionLogEntry(MODEL, 1, "r-" + i, NOW.minusSeconds(100).toEpochMilli(), 10,
+                    PredictionPayload.write(rows.get(2000 + i), p), Optional.empty()));
+        }
+        store.appendPredictions(entries);
+        for (int i = 0; i < 200; i++) {
+            outcomes.recordLabel(MODEL, "r-" + i, i < 150 ? "no" : "1"); // 50 outcomes coded as 0/1 by mistake
+        }
+
+        DriftReport report = monitoring.check(MODEL, 1, NOW.minusSeconds(100), NOW);
+
+        FeatureDrift score = report.prediction().stream().filter(p -> p.feature().equals("prediction.score")).findFirst()
+                .orElseThrow();
+        // Read as P(no) the scores would be 1 - age/100 and drift wildly; read as P(yes) they match.
+        assertThat(score.severity()).isEqualTo(DriftSeverity.NONE);
+        assertThat(score.psi()).isLessThan(0.1);
+        assertThat(report.performance().orElseThrow().labelledRows()).isEqualTo(150);
+        assertThat(report.notes()).contains("50 recorded labels are none of the model's classes and were left out of"
+                + " accuracy and AUC");
+    }
+
+    @Test
     void windowProfile_isTheProfileOfTheLoggedRows() {
         monitoring.attachBaseline(MODEL, 1, earlyMonths());
         List<Map<String, Object>> some = BankRows.all().subList(100, 400);
@@ -267,7 +311,7 @@ class MonitoringTest {
     void predictions_comeBackDecodedWithTheirLabels_oldestFirst_upToTheLimit() {
         List<Map<String, Object>> some = BankRows.all().subList(0, 5);
         log(some, NOW.minusSeconds(100), "p", i -> 0.7);
-        monitoring.recordLabel(MODEL, "p-1", "no");
+        outcomes.recordLabel(MODEL, "p-1", "no");
 
         List<LoggedPrediction> logged = monitoring.predictions(MODEL, 1, NOW.minusSeconds(100), NOW, 3);
 
@@ -288,18 +332,21 @@ class MonitoringTest {
 
     @Test
     void recordLabel_firstOutcomeStands_andBadInputIsRefused() {
-        monitoring.recordLabel(MODEL, "r-1", "yes");
-        monitoring.recordLabel(MODEL, "r-1", "yes");
+        outcomes.recordLabel(MODEL, "r-1", "yes");
+        outcomes.recordLabel(MODEL, "r-1", "yes");
 
-        assertThatThrownBy(() -> monitoring.recordLabel(MODEL, "r-1", "no")).isInstanceOf(ConflictException.class)
+        assertThatThrownBy(() -> outcomes.recordLabel(MODEL, "r-1", "no")).isInstanceOf(ConflictException.class)
                 .hasMessageContaining("already has label 'yes'");
-        assertThatThrownBy(() -> monitoring.recordLabel(MODEL, "", "no")).isInstanceOf(InvalidArgumentException.class)
+        assertThatThrownBy(() -> outcomes.recordLabel(MODEL, "", "no")).isInstanceOf(InvalidArgumentException.class)
                 .hasMessageContaining("request id");
-        assertThatThrownBy(() -> monitoring.recordLabel(MODEL, "x".repeat(129), "no"))
+        assertThatThrownBy(() -> outcomes.recordLabel(MODEL, "x".repeat(129), "no"))
                 .isInstanceOf(InvalidArgumentException.class).hasMessageContaining("1 to 128");
-        assertThatThrownBy(() -> monitoring.recordLabel(MODEL, "r-2", "")).isInstanceOf(InvalidArgumentException.class)
+        assertThatThrownBy(() -> outcomes.recordLabel(MODEL, "r-2", "")).isInstanceOf(InvalidArgumentException.class)
                 .hasMessageContaining("label");
-        assertThatThrownBy(() -> monitoring.recordLabel("no-such-model", "r-1", "no")).isInstanceOf(NotFoundException.class);
+        assertThatThrownBy(() -> outcomes.recordLabel("no-such-model", "r-1", "no")).isInstanceOf(NotFoundException.class);
+        // The developers whose model the outcomes grade may not record them.
+        assertThatThrownBy(() -> monitoring.recordLabel(MODEL, "r-3", "no"))
+                .isInstanceOf(io.mlops.api.PermissionDeniedException.class);
     }
 
     @Test
