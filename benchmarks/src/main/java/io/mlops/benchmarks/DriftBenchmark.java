@@ -48,6 +48,8 @@ final class DriftBenchmark {
     static final int PREFIX_ROWS = Math.min(ROWS, Integer.getInteger("bench.drift.prefix_rows", 100_000));
     static final int PSI_ROWS = Integer.getInteger("bench.drift.psi_rows", 200_000);
     static final int RUNS = Integer.getInteger("bench.drift.runs", 7);
+    /** Rows for the row-map path. */
+    static final int ROW_PATH_ROWS = Integer.getInteger("bench.drift.row_rows", 200_000);
     static final int WARMUP_RUNS = 3;
     static final int ITERATIONS = Integer.getInteger("bench.drift.iterations", 200);
     static final int WARMUP_ITERATIONS = 50;
@@ -123,9 +125,10 @@ final class DriftBenchmark {
         System.out.printf(Locale.ROOT, "drift: generated %d rows x %d features in %.1f s%n", data.rows(), FEATURES,
                 (System.nanoTime() - t0) / 1e9);
         String profileLine = profileBenchmark(data);
+        String rowLine = rowProfileBenchmark(data);
         String psiLine = psiBenchmark(data);
         System.out.printf(Locale.ROOT, "drift: sink %s%n", sink);
-        return List.of(profileLine, psiLine);
+        return List.of(profileLine, rowLine, psiLine);
     }
 
     // ---- drift.profile -------------------------------------------------------------------------
@@ -159,6 +162,96 @@ final class DriftBenchmark {
         double p = Stats.median(plain);
         return String.format(Locale.ROOT, "BENCH drift.profile rows=%d features=%d sdk_ms=%s baseline_ms=%s ratio=%.2f"
                 + " heap_mb=%.2f heap_mb_100k=%.2f", ROWS, FEATURES, Stats.fmt(s), Stats.fmt(p), s / p, heapAll, heapPrefix);
+    }
+
+    // ---- drift.profile.rows ----------------------------------------------------------------------
+
+    /**
+     * The public API's path: {@code DataProfiler.add(Map)} per row, as an application or the
+     * quickstart profiles a training set, against one plain pass over the same maps doing the
+     * minimal profile by hand. Fewer rows than the column benchmark: a million maps would not fit
+     * beside the arrays in the benchmark's heap.
+     */
+    private static String rowProfileBenchmark(Columns data) {
+        int rows = Math.min(ROW_PATH_ROWS, data.rows());
+        List<Map<String, Object>> maps = new ArrayList<>(rows);
+        for (int r = 0; r < rows; r++) {
+            Map<String, Object> row = new java.util.HashMap<>(32);
+            for (int i = 0; i < NUMERIC.length; i++) {
+                row.put(NUMERIC[i], data.numeric()[i][r]);
+            }
+            for (int i = 0; i < CATEGORICAL.length; i++) {
+                row.put(CATEGORICAL[i], data.categorical()[i][r]);
+            }
+            maps.add(row);
+        }
+        List<Double> sdk = new ArrayList<>();
+        List<Double> plain = new ArrayList<>();
+        for (int run = -WARMUP_RUNS; run < RUNS; run++) {
+            boolean sdkFirst = (run & 1) == 0;
+            for (int side = 0; side < 2; side++) {
+                boolean isSdk = (side == 0) == sdkFirst;
+                long start = System.nanoTime();
+                double result;
+                if (isSdk) {
+                    SketchProfiler profiler = new SketchProfiler(SCHEMA);
+                    maps.forEach(profiler::add);
+                    result = consume(profiler.profile());
+                } else {
+                    result = plainRowPass(maps);
+                }
+                double ms = (System.nanoTime() - start) / 1e6;
+                sink += result;
+                if (run >= 0) {
+                    (isSdk ? sdk : plain).add(ms);
+                }
+            }
+        }
+        double s = Stats.median(sdk);
+        double p = Stats.median(plain);
+        return String.format(Locale.ROOT, "BENCH drift.profile.rows rows=%d features=%d sdk_ms=%s baseline_ms=%s ratio=%.2f",
+                rows, FEATURES, Stats.fmt(s), Stats.fmt(p), s / p);
+    }
+
+    /** The minimal profile of row maps by hand: per numeric feature count, missing, min, max, sum; per categorical counts. */
+    private static double plainRowPass(List<Map<String, Object>> maps) {
+        double[] sum = new double[NUMERIC.length];
+        double[] min = new double[NUMERIC.length];
+        double[] max = new double[NUMERIC.length];
+        long[] count = new long[NUMERIC.length];
+        long[] missing = new long[NUMERIC.length];
+        java.util.Arrays.fill(min, Double.POSITIVE_INFINITY);
+        java.util.Arrays.fill(max, Double.NEGATIVE_INFINITY);
+        List<Map<String, long[]>> counts = new ArrayList<>();
+        for (int i = 0; i < CATEGORICAL.length; i++) {
+            counts.add(new java.util.HashMap<>());
+        }
+        for (Map<String, Object> row : maps) {
+            for (int i = 0; i < NUMERIC.length; i++) {
+                Object value = row.get(NUMERIC[i]);
+                if (value instanceof Number n && Double.isFinite(n.doubleValue())) {
+                    double d = n.doubleValue();
+                    count[i]++;
+                    sum[i] += d;
+                    min[i] = Math.min(min[i], d);
+                    max[i] = Math.max(max[i], d);
+                } else {
+                    missing[i]++;
+                }
+            }
+            for (int i = 0; i < CATEGORICAL.length; i++) {
+                Object value = row.get(CATEGORICAL[i]);
+                counts.get(i).computeIfAbsent(value == null ? "" : value.toString(), k -> new long[1])[0]++;
+            }
+        }
+        double checksum = 0;
+        for (int i = 0; i < NUMERIC.length; i++) {
+            checksum += sum[i] + min[i] + max[i] + count[i] + missing[i];
+        }
+        for (Map<String, long[]> c : counts) {
+            checksum += c.size();
+        }
+        return checksum;
     }
 
     /** The SDK's column path over the first {@code rows} rows of every column. */
