@@ -52,7 +52,10 @@ public interface DriftMonitor extends AutoCloseable {
     /** Checks every served version now, on the calling thread, and returns the reports. */
     List<DriftReport> checkNow();
 
-    /** The latest report of every version checked so far. */
+    /**
+     * The latest conclusive report (a verdict) of every version served and judged so far; a quiet
+     * spell does not replace it.
+     */
     List<DriftReport> lastReports();
 
     /** Stops the schedule; a check in progress finishes. */

@@ -96,6 +96,7 @@ public final class DriftReports {
         number(root, "drifted_share", report.driftedShare());
         root.put("dataset_drift", report.datasetDrift());
         root.put("severity", report.severity().name());
+        root.put("conclusive", report.conclusive());
 
         DriftThresholds t = report.thresholds();
         ObjectNode thresholds = root.putObject("thresholds");
@@ -114,6 +115,10 @@ public final class DriftReports {
         if (report.performance().isPresent()) {
             PerformanceWindow p = report.performance().get();
             ObjectNode performance = root.putObject("performance");
+            performance.put("from", p.from());
+            performance.put("from_utc", Instant.ofEpochMilli(p.from()).toString());
+            performance.put("to", p.to());
+            performance.put("to_utc", Instant.ofEpochMilli(p.to()).toString());
             performance.put("labelled_rows", p.labelledRows());
             number(performance, "accuracy", p.accuracy());
             number(performance, "auc", p.auc());
@@ -192,8 +197,12 @@ public final class DriftReports {
 
         h.append("<header>\n<h1>Drift report: <span class=\"model\">").append(esc(report.model()))
                 .append("</span> version ").append(report.version()).append("</h1>\n");
-        h.append("<p class=\"verdict\">Verdict: ").append(badge(report.severity())).append(' ')
-                .append(esc(meaning(report.severity()))).append("</p>\n</header>\n");
+        if (report.conclusive()) {
+            h.append("<p class=\"verdict\">Verdict: ").append(badge(report.severity())).append(' ')
+                    .append(esc(meaning(report.severity()))).append("</p>\n</header>\n");
+        } else {
+            h.append("<p class=\"verdict\">No verdict: too few rows in the window to judge drift (see the notes).</p>\n</header>\n");
+        }
 
         overview(h, report);
         performance(h, report);
@@ -260,7 +269,9 @@ public final class DriftReports {
         PerformanceWindow p = r.performance().get();
         h.append("<section class=\"performance\">\n<h2>Performance</h2>\n")
                 .append("<p>Over ").append(count(p.labelledRows()))
-                .append(" labelled predictions, against the version&#8217;s recorded test metrics.</p>\n")
+                .append(" labelled predictions logged from ").append(esc(Instant.ofEpochMilli(p.from()).toString()))
+                .append(" to ").append(esc(Instant.ofEpochMilli(p.to()).toString()))
+                .append(", against the version&#8217;s recorded test metrics.</p>\n")
                 .append("<table>\n<thead><tr><th scope=\"col\">Metric</th><th scope=\"col\" class=\"num\">Window</th>")
                 .append("<th scope=\"col\" class=\"num\">Reference</th><th scope=\"col\" class=\"num\">Change</th></tr></thead>\n<tbody>\n");
         metricRow(h, "Accuracy", p.accuracy(), p.referenceAccuracy());

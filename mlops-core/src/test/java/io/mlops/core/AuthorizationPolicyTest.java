@@ -177,15 +177,16 @@ class AuthorizationPolicyTest {
         // Profiling touches no store: nothing to authorize.
         rule("Monitoring#profiler(Map)", EVERYONE, (m, f) -> m.monitoring().profiler(Map.of("x", FeatureKind.NUMERIC)));
         rule("Monitoring#profiler(List)", EVERYONE, (m, f) -> m.monitoring().profiler(List.of()));
+        rule("Monitoring#profilerLike(DataProfile)", EVERYONE, (m, f) -> m.monitoring().profilerLike(Fixture.profile()));
         rule("Monitoring#readProfile(byte[])", EVERYONE, (m, f) -> m.monitoring().readProfile(Fixture.profile().toBytes()));
         rule("Monitoring#attachBaseline(String,int,DataProfile)", DATA_SCIENTISTS,
                 (m, f) -> m.monitoring().attachBaseline("m", 1, Fixture.profile()));
         rule("Monitoring#baseline(String,int)", EVERYONE, (m, f) -> m.monitoring().baseline("m", 1));
-        rule("Monitoring#recordLabel(String,String,String)", EnumSet.of(ML_ENGINEER),
+        rule("Monitoring#recordLabel(String,String,String)", EnumSet.of(ML_ENGINEER, Role.OUTCOME_RECORDER),
                 (m, f) -> m.monitoring().recordLabel("m", "request-1", "yes"));
         rule("Monitoring#predictions(String,int,Instant,Instant,int)", EnumSet.of(DATA_SCIENTIST, ML_ENGINEER, VALIDATOR, ADMIN),
                 (m, f) -> m.monitoring().predictions("m", 1, Instant.EPOCH, Instant.now(), 10));
-        rule("Monitoring#windowProfile(String,int,Instant,Instant)", EVERYONE,
+        rule("Monitoring#windowProfile(String,int,Instant,Instant)", EnumSet.of(DATA_SCIENTIST, ML_ENGINEER, VALIDATOR, ADMIN),
                 (m, f) -> m.monitoring().windowProfile("m", 1, Instant.EPOCH, Instant.now()));
         rule("Monitoring#check(String,int,Instant,Instant)", EVERYONE,
                 (m, f) -> m.monitoring().check("m", 1, Instant.EPOCH, Instant.now()));

@@ -67,7 +67,7 @@ class DriftReportsTest {
         FeatureDrift score = new FeatureDrift("prediction.score", FeatureKind.NUMERIC, 50_000, 1_200, 0.0, 0.0, 0.0412,
                 0.0301, "kolmogorov_smirnov", 0.05, 0.31, DriftSeverity.NONE,
                 deciles(new double[] {0.09, 0.1, 0.11, 0.1, 0.1, 0.09, 0.1, 0.11, 0.1, 0.1}, 0, 0.1));
-        PerformanceWindow performance = new PerformanceWindow(1_024, OptionalDouble.of(0.79), OptionalDouble.of(0.84),
+        PerformanceWindow performance = new PerformanceWindow(1_700_000_000_000L, 1_700_086_400_000L, 1_024, OptionalDouble.of(0.79), OptionalDouble.of(0.84),
                 OptionalDouble.of(0.86), OptionalDouble.of(0.91), true);
         return new DriftReport(HOSTILE_MODEL, 3, WINDOW_START, WINDOW_END, 50_000, 1_200, List.of(age, balance, job),
                 List.of(score), 2.0 / 3, true, DriftSeverity.ALERT, Optional.of(performance), DriftThresholds.DEFAULTS,
@@ -88,6 +88,8 @@ class DriftReportsTest {
         assertThat(root.get("window_rows").asLong()).isEqualTo(1_200);
         assertThat(root.get("drifted_share").asDouble()).isEqualTo(2.0 / 3);
         assertThat(root.get("dataset_drift").asBoolean()).isTrue();
+        assertThat(root.get("conclusive").asBoolean()).isTrue();
+        assertThat(root.at("/performance/from_utc").asText()).isEqualTo("2023-11-14T22:13:20Z");
         assertThat(root.get("severity").asText()).isEqualTo("ALERT");
         assertThat(root.get("thresholds").get("psi_alert").asDouble()).isEqualTo(0.25);
         assertThat(root.get("thresholds").get("min_rows").asLong()).isEqualTo(100);
@@ -140,7 +142,7 @@ class DriftReportsTest {
         DriftReport unmeasured = new DriftReport(report.model(), report.version(), report.windowStart(),
                 report.windowEnd(), report.baselineRows(), report.windowRows(), report.features(), report.prediction(),
                 report.driftedShare(), report.datasetDrift(), report.severity(),
-                Optional.of(new PerformanceWindow(10, OptionalDouble.of(0.5), OptionalDouble.empty(), null, null, false)),
+                Optional.of(new PerformanceWindow(0, 1, 10, OptionalDouble.of(0.5), OptionalDouble.empty(), null, null, false)),
                 report.thresholds(), report.notes(), report.createdAt());
         JsonNode performance = JSON.readTree(DriftReports.toJson(unmeasured)).get("performance");
         assertThat(performance.get("accuracy").asDouble()).isEqualTo(0.5);

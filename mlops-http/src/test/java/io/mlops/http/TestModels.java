@@ -44,7 +44,7 @@ final class TestModels {
 
     /** Roles for the test endpoints: everyone develops, victor validates. */
     static final RoleMapping ROLES = RoleMapping.builder().everyone(Role.DATA_SCIENTIST)
-            .user("victor", Role.VALIDATOR).user("svc-outcomes", Role.ML_ENGINEER).build();
+            .user("victor", Role.VALIDATOR).user("svc-outcomes", Role.OUTCOME_RECORDER).build();
 
     /** The governed path to {@code champion}: approval requested, approved by victor, alias moved by victor. */
     static void promote(Mlops mlops, ModelVersion v) {

@@ -35,3 +35,8 @@ CREATE TABLE prediction_labels (
     recorded_at BIGINT        NOT NULL,
     CONSTRAINT prediction_labels_pk PRIMARY KEY (model_name, request_id)
 );
+
+-- The outcome recorder role: the systems that record ground truth need that permission and no other.
+ALTER TABLE role_grants DROP CONSTRAINT role_grants_role_ck;
+ALTER TABLE role_grants ADD CONSTRAINT role_grants_role_ck
+    CHECK (role_name IN ('VIEWER', 'DATA_SCIENTIST', 'ML_ENGINEER', 'VALIDATOR', 'ADMIN', 'OUTCOME_RECORDER'));

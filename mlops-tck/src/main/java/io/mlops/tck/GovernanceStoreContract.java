@@ -575,6 +575,16 @@ public abstract class GovernanceStoreContract extends MetadataStoreKit {
     }
 
     @Test
+    void grantRole_everyRole_canBeStored() {
+        for (Role role : Role.values()) {
+            store.grantRole(new RoleGrant(SubjectKind.USER, "svc", role, "root", 1L),
+                    appender("governance.grant", "svc:" + role));
+        }
+
+        assertThat(store.listRoleGrants()).extracting(RoleGrant::role).containsExactlyInAnyOrder(Role.values());
+    }
+
+    @Test
     void revokeRole_reportsWhetherTheGrantExisted_matchesKindSubjectAndRole_andAuditsEvenAFalseRevoke() {
         RoleGrant bobAdmin = new RoleGrant(SubjectKind.USER, "bob", Role.ADMIN, "root", 1L);
         RoleGrant bobViewer = new RoleGrant(SubjectKind.USER, "bob", Role.VIEWER, "root", 2L);

@@ -66,7 +66,7 @@ public final class Quickstart {
     static final RoleMapping ROLES = RoleMapping.builder()
             .group("risk-model-developers", Role.DATA_SCIENTIST)
             .group("model-validation", Role.VALIDATOR)
-            .group("campaign-systems", Role.ML_ENGINEER)
+            .group("campaign-systems", Role.OUTCOME_RECORDER)
             .build();
     /** How far the served ONNX probabilities may be from Tribuo's own (float32 arithmetic in the graph). */
     static final double TOLERANCE = 1e-5;

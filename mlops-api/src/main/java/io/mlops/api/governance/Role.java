@@ -11,7 +11,10 @@ package io.mlops.api.governance;
  *   <tr><td>{@link #VIEWER}</td><td>read experiments, runs, models, versions, aliases; obtain scorers</td></tr>
  *   <tr><td>{@link #DATA_SCIENTIST}</td><td>create experiments, runs and datasets; register models and
  *       versions; fill in the model inventory; request approval</td></tr>
- *   <tr><td>{@link #ML_ENGINEER}</td><td>move and delete aliases that are not protected</td></tr>
+ *   <tr><td>{@link #ML_ENGINEER}</td><td>move and delete aliases that are not protected; record outcomes;
+ *       read logged predictions</td></tr>
+ *   <tr><td>{@link #OUTCOME_RECORDER}</td><td>record the outcomes (ground truth) of served predictions:
+ *       the role of the systems that learn them, which need nothing else</td></tr>
  *   <tr><td>{@link #VALIDATOR}</td><td>approve or reject versions; move, delete and roll back protected
  *       aliases; archive versions; read and verify the audit log</td></tr>
  *   <tr><td>{@link #ADMIN}</td><td>grant and revoke roles; delete artifacts; archive versions; read,
@@ -25,5 +28,6 @@ public enum Role {
     DATA_SCIENTIST,
     ML_ENGINEER,
     VALIDATOR,
-    ADMIN
+    ADMIN,
+    OUTCOME_RECORDER
 }

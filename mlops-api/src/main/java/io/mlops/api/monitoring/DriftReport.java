@@ -47,12 +47,13 @@ public record DriftReport(String model, int version, long windowStart, long wind
     }
 
     /**
-     * Whether the window had enough rows ({@link DriftThresholds#minRows()}) for a verdict. An
-     * inconclusive report says {@link DriftSeverity#NONE} for want of evidence, not because nothing
-     * moved; a monitor keeps the previous verdict instead.
+     * Whether the report is a verdict: the window had enough rows ({@link DriftThresholds#minRows()})
+     * to judge drift, or performance, judged on enough labels of its own, has degraded. Otherwise the
+     * report's {@link DriftSeverity#NONE} means no evidence, not that nothing moved, and a monitor
+     * keeps the previous verdict.
      */
     public boolean conclusive() {
-        return windowRows >= thresholds.minRows();
+        return windowRows >= thresholds.minRows() || performance.map(PerformanceWindow::degraded).orElse(false);
     }
 
     /** The input features that drifted, worst first. */

@@ -35,6 +35,16 @@ public interface Monitoring {
     DataProfiler profiler(List<FeatureSpec> features);
 
     /**
+     * A profiler for data to compare with {@code baseline}: the same features, and the same positive
+     * class for {@code prediction.score}, whatever order a scorer lists its classes in.
+     *
+     * <pre>{@code
+     * DataProfiler batch = monitoring.profilerLike(monitoring.baseline("credit-risk", 3).orElseThrow());
+     * }</pre>
+     */
+    DataProfiler profilerLike(DataProfile baseline);
+
+    /**
      * Reads a profile from {@link DataProfile#toBytes()}.
      *
      * @throws io.mlops.api.InvalidArgumentException if the bytes are not a profile this SDK can read
@@ -64,10 +74,18 @@ public interface Monitoring {
      */
     void recordLabel(String model, String requestId, String label);
 
-    /** Logged predictions of a version in {@code [from, to)}, oldest first, at most {@code limit}. */
+    /**
+     * Logged predictions of a version in {@code [from, to)}, oldest first, at most {@code limit}.
+     * They hold customers' inputs: roles DATA_SCIENTIST, ML_ENGINEER, VALIDATOR and ADMIN may read
+     * them, VIEWER may not.
+     */
     List<LoggedPrediction> predictions(String model, int version, Instant from, Instant to, int limit);
 
-    /** The profile of a version's logged predictions in {@code [from, to)}, with the baseline's schema. */
+    /**
+     * The profile of a version's logged predictions in {@code [from, to)}, with the baseline's
+     * schema. Needs the permission to read logged predictions: a narrow window shows individual
+     * customers' values.
+     */
     DataProfile windowProfile(String model, int version, Instant from, Instant to);
 
     /** {@link #check(String, int, Instant, Instant, DriftThresholds)} with {@link DriftThresholds#DEFAULTS}. */
@@ -77,7 +95,10 @@ public interface Monitoring {
 
     /**
      * Compares a version's logged predictions in {@code [from, to)} with its baseline, and, where
-     * labels have been recorded, its accuracy and AUC with the test metrics of its source run.
+     * labels have been recorded, its accuracy and AUC with the {@code test_accuracy} and
+     * {@code test_auc} metrics of its source run. A report on fewer than
+     * {@link DriftThresholds#minRows()} rows is not a verdict ({@link DriftReport#conclusive()}) and
+     * shows no bins.
      *
      * @throws io.mlops.api.NotFoundException if the version has no baseline
      */

@@ -79,6 +79,12 @@ public final class DefaultMonitoring implements Monitoring {
     }
 
     @Override
+    public DataProfiler profilerLike(DataProfile baseline) {
+        SketchProfile like = SketchProfile.of(Objects.requireNonNull(baseline, "baseline"));
+        return new SketchProfiler(like.inputSchema(), like.positiveClass().orElse(null));
+    }
+
+    @Override
     public DataProfile readProfile(byte[] bytes) {
         return SketchProfile.read(Objects.requireNonNull(bytes, "bytes"));
     }
@@ -198,6 +204,8 @@ public final class DefaultMonitoring implements Monitoring {
     @Override
     public DataProfile windowProfile(String model, int version, Instant from, Instant to) {
         long[] window = window(from, to);
+        // A profile of a narrow window shows individual customers' values: the same permission as reading the log.
+        guard.require(Permission.READ_PREDICTIONS, "monitoring.windowProfile", ModelUri.ofVersion(model, version).toString());
         Baselined b = baselined(model, version, "monitoring.windowProfile");
         return profileLog(b, window[0], window[1], null);
     }
@@ -274,20 +282,30 @@ public final class DefaultMonitoring implements Monitoring {
         return performance;
     }
 
-    /** The report of a window profiled elsewhere (a drift monitor's merged slices). */
-    public DriftReport report(Baselined b, SketchProfile window, PerformanceAccumulator performance, long from, long to,
-            DriftThresholds thresholds) {
+    /**
+     * The report of a window profiled elsewhere (a drift monitor's merged slices), with performance
+     * over the labelled predictions logged in {@code [performanceFrom, performanceTo)}.
+     */
+    public DriftReport report(Baselined b, SketchProfile window, long from, long to, PerformanceAccumulator performance,
+            long performanceFrom, long performanceTo, DriftThresholds thresholds) {
         ModelVersion v = b.version();
-        Optional<PerformanceWindow> result = performance.result(reference(v, ACCURACY_METRIC), reference(v, AUC_METRIC),
-                thresholds);
+        OptionalDouble accuracy = reference(v, ACCURACY_METRIC);
+        OptionalDouble auc = reference(v, AUC_METRIC);
+        Optional<PerformanceWindow> result = performance.result(performanceFrom, performanceTo, accuracy, auc, thresholds);
         DriftReport report = DriftAnalysis.compare(v.name(), v.version(), from, to, b.baseline(), window, thresholds, result,
                 guard.clock().millis());
-        if (performance.unknownLabels() == 0) {
+        List<String> notes = new java.util.ArrayList<>(report.notes());
+        if (performance.unknownLabels() > 0) {
+            notes.add(performance.unknownLabels() + " recorded labels are none of the model's classes and were left out of"
+                    + " accuracy and AUC");
+        }
+        if (result.isPresent() && accuracy.isEmpty() && auc.isEmpty()) {
+            notes.add("the source run of " + v.uri() + " has no " + ACCURACY_METRIC + " or " + AUC_METRIC
+                    + " metric: performance is measured but not compared");
+        }
+        if (notes.size() == report.notes().size()) {
             return report;
         }
-        List<String> notes = new java.util.ArrayList<>(report.notes());
-        notes.add(performance.unknownLabels() + " recorded labels are none of the model's classes and were left out of"
-                + " accuracy and AUC");
         return new DriftReport(report.model(), report.version(), report.windowStart(), report.windowEnd(),
                 report.baselineRows(), report.windowRows(), report.features(), report.prediction(), report.driftedShare(),
                 report.datasetDrift(), report.severity(), report.performance(), report.thresholds(), notes, report.createdAt());
@@ -301,7 +319,7 @@ public final class DefaultMonitoring implements Monitoring {
         // One pass over the log for both the profile and the labelled rows.
         PerformanceAccumulator performance = b.newPerformance();
         SketchProfile observed = profileLog(b, window[0], window[1], performance);
-        return report(b, observed, performance, window[0], window[1], thresholds);
+        return report(b, observed, window[0], window[1], performance, window[0], window[1], thresholds);
     }
 
     @Override
@@ -310,7 +328,7 @@ public final class DefaultMonitoring implements Monitoring {
         Objects.requireNonNull(thresholds, "thresholds");
         Baselined b = baselined(model, version, "monitoring.compare");
         long now = guard.clock().millis();
-        return report(b, SketchProfile.of(window), b.newPerformance(), now, now, thresholds);
+        return report(b, SketchProfile.of(window), now, now, b.newPerformance(), now, now, thresholds);
     }
 
     /**

@@ -3,6 +3,7 @@ package io.mlops.core.internal.governance;
 import static io.mlops.api.governance.Role.ADMIN;
 import static io.mlops.api.governance.Role.DATA_SCIENTIST;
 import static io.mlops.api.governance.Role.ML_ENGINEER;
+import static io.mlops.api.governance.Role.OUTCOME_RECORDER;
 import static io.mlops.api.governance.Role.VALIDATOR;
 import static io.mlops.api.governance.Role.VIEWER;
 
@@ -18,7 +19,7 @@ import java.util.Set;
  */
 public enum Permission {
     /** Read experiments, runs, models, versions, aliases, inventory, history; obtain scorers. */
-    READ(VIEWER, DATA_SCIENTIST, ML_ENGINEER, VALIDATOR, ADMIN),
+    READ(VIEWER, DATA_SCIENTIST, ML_ENGINEER, VALIDATOR, ADMIN, OUTCOME_RECORDER),
     /** Create experiments, runs and datasets, log to runs, store run artifacts. */
     TRACK(DATA_SCIENTIST),
     /** Register models and versions, edit their descriptions and tags. */
@@ -53,7 +54,7 @@ public enum Permission {
      * Recording the ground truth of served predictions: the applications (service principals) and
      * engineers who learn outcomes; not the data scientists whose models the outcomes grade.
      */
-    RECORD_LABEL(ML_ENGINEER),
+    RECORD_LABEL(ML_ENGINEER, OUTCOME_RECORDER),
     /** Reading logged predictions, which hold customers' inputs. */
     READ_PREDICTIONS(DATA_SCIENTIST, ML_ENGINEER, VALIDATOR, ADMIN);
 

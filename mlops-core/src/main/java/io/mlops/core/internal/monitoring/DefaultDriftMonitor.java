@@ -62,8 +62,9 @@ public final class DefaultDriftMonitor implements DriftMonitor {
 
     /** The values a version's gauges read; written by the checking thread, read by the meter registry. */
     private static final class Gauges {
-        volatile double severity;
-        volatile double share;
+        /** NaN until the first verdict: "never judged" is not "no drift". */
+        volatile double severity = Double.NaN;
+        volatile double share = Double.NaN;
         volatile double rows;
         volatile double accuracy = Double.NaN;
         volatile double auc = Double.NaN;
@@ -168,7 +169,6 @@ public final class DefaultDriftMonitor implements DriftMonitor {
                 }
                 withoutBaseline.remove(key);
                 reports.add(report);
-                lastReports.put(key, report);
                 if (meters != null) {
                     updateGauges(key, report);
                 }
@@ -177,6 +177,7 @@ public final class DefaultDriftMonitor implements DriftMonitor {
                     LOG.info("Drift of {} not judged: {}", version.uri(), report.summary());
                     continue;
                 }
+                lastReports.put(key, report);
                 DriftSeverity previous = severities.put(key, report.severity());
                 publish(report, previous == null ? DriftSeverity.NONE : previous);
             }
@@ -215,12 +216,14 @@ public final class DefaultDriftMonitor implements DriftMonitor {
         long sliceLength = Math.max(1, window.toMillis() / SLICES_PER_WINDOW);
         for (long from = Math.max(state.coveredTo, start); from < end; from = Math.min(end, from + sliceLength)) {
             long to = Math.min(end, from + sliceLength);
-            state.add(new Slice(from, to, monitoring.profileLog(b, from, to, null)));
+            state.add(new Slice(from, to, monitoring.profileLog(b, from, to, null)), sliceLength);
         }
         long windowStart = state.slices.isEmpty() ? start : Math.min(start, state.slices.peekFirst().from());
         SketchProfile profile = state.merged(b.baseline());
-        PerformanceAccumulator performance = monitoring.labelledPerformance(b, end - performanceWindow.toMillis(), end);
-        return monitoring.report(b, profile, performance, windowStart, Math.max(windowStart, end), thresholds);
+        long performanceFrom = end - performanceWindow.toMillis();
+        PerformanceAccumulator performance = monitoring.labelledPerformance(b, performanceFrom, end);
+        return monitoring.report(b, profile, windowStart, Math.max(windowStart, end), performance, performanceFrom,
+                Math.max(performanceFrom, end), thresholds);
     }
 
     /** A profile of the log between two instants, read once. */
@@ -237,7 +240,13 @@ public final class DefaultDriftMonitor implements DriftMonitor {
             this.baselineSha256 = baselineSha256;
         }
 
-        void add(Slice slice) {
+        /** Appends a slice, folding it into the last one while that is shorter than {@code sliceLength}, so a window holds about 24 slices however often it is checked. */
+        void add(Slice slice, long sliceLength) {
+            Slice last = slices.peekLast();
+            if (last != null && last.to() == slice.from() && last.to() - last.from() < sliceLength) {
+                slices.removeLast();
+                slice = new Slice(last.from(), slice.to(), last.profile().merge(slice.profile()));
+            }
             slices.addLast(slice);
             coveredTo = slice.to();
         }
@@ -302,15 +311,15 @@ public final class DefaultDriftMonitor implements DriftMonitor {
             return created;
         });
         g.rows = report.windowRows();
+        g.accuracy = report.performance().map(PerformanceWindow::accuracy).filter(java.util.OptionalDouble::isPresent)
+                .map(java.util.OptionalDouble::getAsDouble).orElse(Double.NaN);
+        g.auc = report.performance().map(PerformanceWindow::auc).filter(java.util.OptionalDouble::isPresent)
+                .map(java.util.OptionalDouble::getAsDouble).orElse(Double.NaN);
         if (!report.conclusive()) {
             return;
         }
         g.severity = report.severity().ordinal();
         g.share = report.driftedShare();
-        g.accuracy = report.performance().map(PerformanceWindow::accuracy).filter(java.util.OptionalDouble::isPresent)
-                .map(java.util.OptionalDouble::getAsDouble).orElse(Double.NaN);
-        g.auc = report.performance().map(PerformanceWindow::auc).filter(java.util.OptionalDouble::isPresent)
-                .map(java.util.OptionalDouble::getAsDouble).orElse(Double.NaN);
         List<FeatureDrift> all = new ArrayList<>(report.features());
         all.addAll(report.prediction());
         for (FeatureDrift f : all) {
@@ -342,6 +351,13 @@ public final class DefaultDriftMonitor implements DriftMonitor {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+        }
+        // A registry keeps the first gauge of a name and tags: a monitor built later must not find these.
+        synchronized (checking) {
+            if (meters != null) {
+                gauges.values().forEach(g -> g.meters.forEach(meters::remove));
+            }
+            gauges.clear();
         }
     }
 }

@@ -52,6 +52,10 @@ public final class DriftAnalysis {
     static final String OTHER = "(other)";
     /** The bin of rows where the feature was missing. */
     static final String MISSING = "(missing)";
+    /** The bin of rows where a feature always missing in the baseline had a value. */
+    static final String PRESENT = "(present)";
+    /** Smallest expected count of a chi-squared cell: below it, cells are pooled. */
+    static final double MIN_EXPECTED = 5;
     /** Share of the baseline at one value from which that value gets a bin of its own. */
     static final double POINT_MASS = 0.1;
     /** Quantiles per sketch at which the two CDFs are compared for Kolmogorov–Smirnov. */
@@ -72,6 +76,12 @@ public final class DriftAnalysis {
         if (!baseline.schema().equals(window.schema())) {
             throw new io.mlops.api.InvalidArgumentException("the window's schema " + window.schema()
                     + " differs from the baseline's " + baseline.schema() + "; profile the window with the baseline's schema");
+        }
+        if (baseline.positiveClass().isPresent() && window.positiveClass().isPresent()
+                && !baseline.positiveClass().equals(window.positiveClass())) {
+            throw new io.mlops.api.InvalidArgumentException("the window's prediction.score is the probability of '"
+                    + window.positiveClass().get() + "' but the baseline's of '" + baseline.positiveClass().get()
+                    + "'; profile the window with monitoring().profilerLike(baseline)");
         }
         List<String> notes = new ArrayList<>();
         boolean enoughRows = window.rows() >= thresholds.minRows();
@@ -115,19 +125,28 @@ public final class DriftAnalysis {
         double windowMissing = missingShare(window);
         boolean numeric = baseline instanceof NumericSketch;
         String test = numeric ? KOLMOGOROV_SMIRNOV : CHI_SQUARED;
-        if (baseline.count() == 0 || window.count() + window.missing() == 0) {
-            // No baseline values to bin on, or no window rows at all: nothing to compare.
+        long baselineRows = baseline.count() + baseline.missing();
+        long windowRows = window.count() + window.missing();
+        if (baselineRows == 0 || windowRows == 0 || (baseline.count() == 0 && window.count() == 0)) {
+            // No rows on a side, or no value on either: nothing to compare.
             return new FeatureDrift(name, baseline.kind(), baseline.count(), window.count(), baselineMissing, windowMissing,
                     Double.NaN, Double.NaN, test, Double.NaN, Double.NaN, DriftSeverity.NONE, List.of());
         }
-        Binned binned = withMissing(numeric
-                ? numericBins(((NumericSketch) baseline).sketch(), ((NumericSketch) window).sketch())
-                : categoricalBins((CategoricalSketch) baseline, (CategoricalSketch) window), baseline, window);
+        Binned binned;
+        if (baseline.count() == 0) {
+            // Always missing in training, arriving now: only presence can be compared.
+            binned = new Binned(List.of(PRESENT), new double[] {0}, new double[] {1}, new long[] {0}, new long[] {window.count()});
+        } else {
+            binned = numeric
+                    ? numericBins(((NumericSketch) baseline).sketch(), ((NumericSketch) window).sketch())
+                    : categoricalBins((CategoricalSketch) baseline, (CategoricalSketch) window);
+        }
+        binned = withMissing(binned, baseline, window);
         double psi = DriftStatistics.populationStabilityIndex(binned.baseline(), binned.window(), EPSILON);
         double js = DriftStatistics.jensenShannonDistance(binned.baseline(), binned.window());
         double statistic;
         double pValue;
-        if (numeric) {
+        if (numeric && baseline.count() > 0) {
             KllDoublesSketch before = ((NumericSketch) baseline).sketch();
             KllDoublesSketch after = ((NumericSketch) window).sketch();
             if (after.isEmpty()) {
@@ -138,17 +157,22 @@ public final class DriftAnalysis {
                 double sketchError = rankError(before) + rankError(after);
                 pValue = DriftStatistics.kolmogorovSmirnovPValue(Math.max(0, statistic - sketchError), before.getN(), after.getN());
             }
-            // KS sees only the values present; a change in how often the feature is missing is tested on its own.
-            if (baseline.missing() > 0 || window.missing() > 0) {
-                long[] before2 = {baseline.count(), baseline.missing()};
-                long[] after2 = {window.count(), window.missing()};
-                pValue = Math.min(pValue, DriftStatistics.chiSquaredPValue(DriftStatistics.chiSquaredStatistic(before2, after2),
-                        DriftStatistics.chiSquaredDegreesOfFreedom(before2, after2)));
+            // KS sees only the values present; how often the feature is missing is tested on its own, and the
+            // two p-values are combined conservatively (Bonferroni), so that testing twice finds no more by chance.
+            double missingP = missingShareP(baseline, window);
+            if (!Double.isNaN(missingP)) {
+                pValue = Math.min(1.0, 2 * Math.min(pValue, missingP));
             }
         } else {
-            statistic = DriftStatistics.chiSquaredStatistic(binned.baselineCounts(), binned.windowCounts());
-            pValue = DriftStatistics.chiSquaredPValue(statistic,
-                    DriftStatistics.chiSquaredDegreesOfFreedom(binned.baselineCounts(), binned.windowCounts()));
+            long[][] table = testable(binned.baselineCounts(), binned.windowCounts());
+            if (table[0].length < 2) {
+                statistic = Double.NaN;
+                pValue = 1.0; // too few rows in every cell to test anything
+            } else {
+                statistic = DriftStatistics.chiSquaredStatistic(table[0], table[1]);
+                pValue = DriftStatistics.chiSquaredPValue(statistic,
+                        DriftStatistics.chiSquaredDegreesOfFreedom(table[0], table[1]));
+            }
         }
         DriftSeverity severity = DriftSeverity.NONE;
         if (judge && pValue < thresholds.pValue()) {
@@ -158,12 +182,68 @@ public final class DriftAnalysis {
                 severity = DriftSeverity.WARNING;
             }
         }
+        // A window too small for a verdict shows no bins: with a handful of rows they would show individual customers.
         List<BinShare> bins = new ArrayList<>(binned.labels().size());
-        for (int i = 0; i < binned.labels().size(); i++) {
+        for (int i = 0; judge && i < binned.labels().size(); i++) {
             bins.add(new BinShare(binned.labels().get(i), binned.baseline()[i], binned.window()[i]));
         }
         return new FeatureDrift(name, baseline.kind(), baseline.count(), window.count(), baselineMissing, windowMissing, psi, js,
                 test, statistic, pValue, severity, bins);
+    }
+
+    /**
+     * The p-value of "the missing share is the same", a chi-squared test on the 2×2 table of present
+     * and missing counts; NaN when no value is missing, or when an expected count is below
+     * {@value #MIN_EXPECTED}, where the test's approximation fails (one missing value in a small
+     * window would otherwise read as certain drift).
+     */
+    private static double missingShareP(FeatureSketch baseline, FeatureSketch window) {
+        if (baseline.missing() == 0 && window.missing() == 0) {
+            return Double.NaN;
+        }
+        long[] before = {baseline.count(), baseline.missing()};
+        long[] after = {window.count(), window.missing()};
+        long[][] table = testable(before, after);
+        if (table[0].length < 2) {
+            return Double.NaN;
+        }
+        return DriftStatistics.chiSquaredPValue(DriftStatistics.chiSquaredStatistic(before, after), 1);
+    }
+
+    /**
+     * The columns of a 2×K table whose expected counts are all at least {@value #MIN_EXPECTED}, the
+     * rest pooled into one column (dropped if that one is still too small): chi-squared's
+     * approximation holds only with such counts.
+     */
+    static long[][] testable(long[] before, long[] after) {
+        long beforeTotal = 0;
+        long afterTotal = 0;
+        for (int i = 0; i < before.length; i++) {
+            beforeTotal += before[i];
+            afterTotal += after[i];
+        }
+        double total = (double) beforeTotal + afterTotal;
+        List<long[]> kept = new ArrayList<>();
+        long[] pooled = new long[2];
+        for (int i = 0; i < before.length; i++) {
+            double column = before[i] + after[i];
+            double smallerExpected = column * Math.min(beforeTotal, afterTotal) / total;
+            if (smallerExpected >= MIN_EXPECTED) {
+                kept.add(new long[] {before[i], after[i]});
+            } else {
+                pooled[0] += before[i];
+                pooled[1] += after[i];
+            }
+        }
+        if ((pooled[0] + pooled[1]) * Math.min(beforeTotal, afterTotal) / total >= MIN_EXPECTED) {
+            kept.add(pooled);
+        }
+        long[][] table = new long[2][kept.size()];
+        for (int i = 0; i < kept.size(); i++) {
+            table[0][i] = kept.get(i)[0];
+            table[1][i] = kept.get(i)[1];
+        }
+        return table;
     }
 
     /**

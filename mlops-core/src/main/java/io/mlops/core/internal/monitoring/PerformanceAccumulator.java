@@ -75,7 +75,7 @@ public final class PerformanceAccumulator {
      * The window's performance against the references, or empty when nothing was labelled.
      * Performance is called degraded only with at least {@link DriftThresholds#minRows()} labels.
      */
-    public Optional<PerformanceWindow> result(OptionalDouble referenceAccuracy, OptionalDouble referenceAuc,
+    public Optional<PerformanceWindow> result(long from, long to, OptionalDouble referenceAccuracy, OptionalDouble referenceAuc,
             DriftThresholds thresholds) {
         if (labelled == 0) {
             return Optional.empty();
@@ -87,7 +87,7 @@ public final class PerformanceAccumulator {
         boolean enough = labelled >= thresholds.minRows();
         boolean degraded = enough && (fellBelow(accuracy, referenceAccuracy, thresholds.performanceDrop())
                 || fellBelow(auc, referenceAuc, thresholds.performanceDrop()));
-        return Optional.of(new PerformanceWindow(labelled, accuracy, auc, referenceAccuracy, referenceAuc, degraded));
+        return Optional.of(new PerformanceWindow(from, to, labelled, accuracy, auc, referenceAccuracy, referenceAuc, degraded));
     }
 
     private static boolean fellBelow(OptionalDouble actual, OptionalDouble reference, double drop) {

@@ -102,6 +102,14 @@ public final class PredictionLogger implements AutoCloseable {
                     TimeUnit.NANOSECONDS.toMicros(latencyNanos), copy(row), prediction);
             if (!closing && queue.offer(pending)) {
                 accepted.incrementAndGet();
+                if (closing && queue.remove(pending)) {
+                    // Queued just as close() drained the queue: nobody will write it.
+                    accepted.decrementAndGet();
+                    dropped.incrementAndGet();
+                    if (droppedCounter != null) {
+                        droppedCounter.increment();
+                    }
+                }
             } else {
                 dropped.incrementAndGet();
                 if (droppedCounter != null) {
@@ -120,7 +128,8 @@ public final class PredictionLogger implements AutoCloseable {
     private static Map<String, Object> copy(Map<String, ?> row) {
         Map<String, Object> copy = new HashMap<>(row.size() * 2);
         row.forEach((name, value) -> copy.put(name, value instanceof float[] f ? f.clone()
-                : value instanceof double[] d ? d.clone() : value));
+                : value instanceof double[] d ? d.clone()
+                : value instanceof java.util.Collection<?> c ? new ArrayList<>(c) : value));
         return copy;
     }
 

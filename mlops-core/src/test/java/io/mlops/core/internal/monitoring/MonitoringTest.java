@@ -65,7 +65,7 @@ class MonitoringTest {
         artifacts = new InMemoryArtifactStore();
         mlops = Mlops.builder().metadata(store).artifacts(artifacts).principal(Principal.of("alice"))
                 .roles(RoleMapping.builder().everyone(Role.DATA_SCIENTIST).user("victor", Role.VALIDATOR)
-                        .user("admin", Role.ADMIN).user("svc-outcomes", Role.ML_ENGINEER).build())
+                        .user("admin", Role.ADMIN).user("svc-outcomes", Role.OUTCOME_RECORDER).build())
                 .clock(Clock.fixed(NOW, ZoneOffset.UTC)).captureEnvironment(false).build();
         monitoring = mlops.monitoring();
         outcomes = mlops.as(Principal.of("svc-outcomes")).monitoring();
@@ -201,6 +201,8 @@ class MonitoringTest {
         assertThat(performance.auc().getAsDouble()).isCloseTo(bruteForceAuc(2000), within(1e-12));
         assertThat(performance.referenceAccuracy().getAsDouble()).isEqualTo(0.90);
         assertThat(performance.referenceAuc().getAsDouble()).isEqualTo(0.80);
+        assertThat(performance.from()).isEqualTo(start.toEpochMilli());
+        assertThat(performance.to()).isEqualTo(NOW.toEpochMilli());
         assertThat(performance.degraded()).isTrue();
         assertThat(report.severity()).isEqualTo(DriftSeverity.ALERT);
         assertThat(report.createdAt()).isEqualTo(NOW.toEpochMilli());
@@ -305,6 +307,11 @@ class MonitoringTest {
         assertThat(window.schema()).isEqualTo(monitoring.baseline(MODEL, 1).orElseThrow().schema());
         DriftReport compared = monitoring.compare(MODEL, 1, window, io.mlops.api.monitoring.DriftThresholds.DEFAULTS);
         assertThat(compared.windowRows()).isEqualTo(300);
+        // A batch profiled like the baseline compares the same way.
+        DataProfiler batch = monitoring.profilerLike(monitoring.baseline(MODEL, 1).orElseThrow());
+        some.forEach(row -> batch.add(row, classify(0.2)));
+        assertThat(monitoring.compare(MODEL, 1, batch.profile(), io.mlops.api.monitoring.DriftThresholds.DEFAULTS).windowRows())
+                .isEqualTo(300);
     }
 
     @Test
