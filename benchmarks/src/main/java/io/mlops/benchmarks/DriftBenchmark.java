@@ -136,23 +136,7 @@ final class DriftBenchmark {
     private static String profileBenchmark(Columns data) {
         List<Double> sdk = new ArrayList<>();
         List<Double> plain = new ArrayList<>();
-        for (int run = -WARMUP_RUNS; run < RUNS; run++) {
-            boolean sdkFirst = (run & 1) == 0;
-            for (int side = 0; side < 2; side++) {
-                boolean isSdk = (side == 0) == sdkFirst;
-                long start = System.nanoTime();
-                double result = isSdk ? consume(profileSdk(data, ROWS)) : plainPass(data, ROWS);
-                double ms = (System.nanoTime() - start) / 1e6;
-                sink += result;
-                if (run >= 0) {
-                    (isSdk ? sdk : plain).add(ms);
-                }
-            }
-            if (run >= 0) {
-                System.out.printf(Locale.ROOT, "drift.profile run %d: sdk %.1f ms, plain pass %.1f ms%n", run + 1,
-                        sdk.get(sdk.size() - 1), plain.get(plain.size() - 1));
-            }
-        }
+        alternate(() -> consume(profileSdk(data, ROWS)), () -> plainPass(data, ROWS), sdk, plain, "drift.profile");
         double heapAll = retainedMb(data, ROWS);
         double heapPrefix = retainedMb(data, PREFIX_ROWS);
         SketchProfile profile = profileSdk(data, ROWS);
@@ -162,6 +146,31 @@ final class DriftBenchmark {
         double p = Stats.median(plain);
         return String.format(Locale.ROOT, "BENCH drift.profile rows=%d features=%d sdk_ms=%s baseline_ms=%s ratio=%.2f"
                 + " heap_mb=%.2f heap_mb_100k=%.2f", ROWS, FEATURES, Stats.fmt(s), Stats.fmt(p), s / p, heapAll, heapPrefix);
+    }
+
+    /**
+     * Warm-up runs, then {@link #RUNS} runs of each side, alternating which goes first; adds each
+     * timed run's milliseconds to {@code sdk} and {@code plain}.
+     */
+    private static void alternate(java.util.function.DoubleSupplier sdkRun, java.util.function.DoubleSupplier plainRun,
+            List<Double> sdk, List<Double> plain, String name) {
+        for (int run = -WARMUP_RUNS; run < RUNS; run++) {
+            boolean sdkFirst = (run & 1) == 0;
+            for (int side = 0; side < 2; side++) {
+                boolean isSdk = (side == 0) == sdkFirst;
+                long start = System.nanoTime();
+                double result = isSdk ? sdkRun.getAsDouble() : plainRun.getAsDouble();
+                double ms = (System.nanoTime() - start) / 1e6;
+                sink += result;
+                if (run >= 0) {
+                    (isSdk ? sdk : plain).add(ms);
+                }
+            }
+            if (run >= 0) {
+                System.out.printf(Locale.ROOT, "%s run %d: sdk %.1f ms, plain pass %.1f ms%n", name, run + 1,
+                        sdk.get(sdk.size() - 1), plain.get(plain.size() - 1));
+            }
+        }
     }
 
     // ---- drift.profile.rows ----------------------------------------------------------------------
@@ -187,26 +196,11 @@ final class DriftBenchmark {
         }
         List<Double> sdk = new ArrayList<>();
         List<Double> plain = new ArrayList<>();
-        for (int run = -WARMUP_RUNS; run < RUNS; run++) {
-            boolean sdkFirst = (run & 1) == 0;
-            for (int side = 0; side < 2; side++) {
-                boolean isSdk = (side == 0) == sdkFirst;
-                long start = System.nanoTime();
-                double result;
-                if (isSdk) {
-                    SketchProfiler profiler = new SketchProfiler(SCHEMA);
-                    maps.forEach(profiler::add);
-                    result = consume(profiler.profile());
-                } else {
-                    result = plainRowPass(maps);
-                }
-                double ms = (System.nanoTime() - start) / 1e6;
-                sink += result;
-                if (run >= 0) {
-                    (isSdk ? sdk : plain).add(ms);
-                }
-            }
-        }
+        alternate(() -> {
+            SketchProfiler profiler = new SketchProfiler(SCHEMA);
+            maps.forEach(profiler::add);
+            return consume(profiler.profile());
+        }, () -> plainRowPass(maps), sdk, plain, "drift.profile.rows");
         double s = Stats.median(sdk);
         double p = Stats.median(plain);
         return String.format(Locale.ROOT, "BENCH drift.profile.rows rows=%d features=%d sdk_ms=%s baseline_ms=%s ratio=%.2f",
