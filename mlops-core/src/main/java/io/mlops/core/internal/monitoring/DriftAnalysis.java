@@ -5,7 +5,6 @@ import io.mlops.api.monitoring.DriftReport;
 import io.mlops.api.monitoring.DriftSeverity;
 import io.mlops.api.monitoring.DriftThresholds;
 import io.mlops.api.monitoring.FeatureDrift;
-import io.mlops.api.monitoring.FeatureKind;
 import io.mlops.api.monitoring.PerformanceWindow;
 import java.util.ArrayList;
 import java.util.Comparator;

@@ -1,6 +1,5 @@
 package io.mlops.core.internal.monitoring;
 
-import io.mlops.api.serving.Prediction;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.Optional;
