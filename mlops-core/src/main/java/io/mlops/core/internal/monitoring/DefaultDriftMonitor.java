@@ -199,7 +199,7 @@ public final class DefaultDriftMonitor implements DriftMonitor {
     /**
      * One version's check: only the rows logged since the last check are read and profiled (a new
      * slice); the window is the merge of the slices it covers. Labels arrive at any time, so
-     * performance reads the window's labelled rows afresh.
+     * performance reads the labelled rows of the performance window afresh.
      */
     private DriftReport check(String key, ModelVersion served, long end) {
         DefaultMonitoring.Baselined b = monitoring.baselined(served.name(), served.version(), "monitoring.monitor");
