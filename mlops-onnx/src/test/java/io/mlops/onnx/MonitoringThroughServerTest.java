@@ -250,6 +250,8 @@ class MonitoringThroughServerTest {
                 DriftReport quiet = monitor.checkNow().get(0);
                 assertThat(quiet.windowRows()).isZero();
                 assertThat(quiet.conclusive()).isFalse();
+                // Performance looks further back than drift (30 days by default): the labelled rows still count.
+                assertThat(quiet.performance().orElseThrow().labelledRows()).isEqualTo(200);
                 // The last verdict is still the one on record.
                 assertThat(monitor.lastReports()).containsExactly(slid);
             }

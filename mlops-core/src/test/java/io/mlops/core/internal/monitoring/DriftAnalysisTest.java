@@ -314,6 +314,28 @@ class DriftAnalysisTest {
     }
 
     @Test
+    void aSharedProfile_givesTheSameAnswersToConcurrentReaders_andNeverChanges() throws Exception {
+        SketchProfile baseline = BankRows.profile(BankRows.all().subList(0, 20_000));
+        SketchProfile window = BankRows.profile(BankRows.all().subList(30_000, 41_188));
+        byte[] before = window.toBytes();
+        List<FeatureDrift> expected = compare(baseline, window).features();
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+        try {
+            List<java.util.concurrent.Future<List<FeatureDrift>>> answers = new ArrayList<>();
+            for (int i = 0; i < 32; i++) {
+                answers.add(pool.submit(() -> compare(baseline, window).features()));
+            }
+            for (java.util.concurrent.Future<List<FeatureDrift>> answer : answers) {
+                assertThat(answer.get()).isEqualTo(expected);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        // Reading a profile leaves it as it was: its stored form is the same before and after.
+        assertThat(window.toBytes()).isEqualTo(before);
+    }
+
+    @Test
     void storedForm_roundTripsToTheSameBytes() {
         SketchProfile profile = BankRows.profile(BankRows.all());
         byte[] bytes = profile.toBytes();

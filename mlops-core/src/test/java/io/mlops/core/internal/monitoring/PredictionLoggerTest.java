@@ -164,6 +164,49 @@ class PredictionLoggerTest {
         assertThat(logger.dropped()).isEqualTo(1);
     }
 
+    @Test
+    void arraysInARow_areCopied_soACallerReusingItsBufferDoesNotChangeTheLog() throws Exception {
+        InMemoryMetadataStore store = new InMemoryMetadataStore();
+        try (PredictionLogger logger = new PredictionLogger(store, PredictionLogOptions.DEFAULTS, CLOCK, null)) {
+            float[] buffer = {1f, 2f, 3f};
+            logger.offer(VERSION, "r-1", Map.of("x", buffer), PREDICTION, 1);
+            buffer[0] = 99f;
+            assertThat(logger.flush(10_000)).isTrue();
+        }
+        assertThat(PredictionPayload.read(scan(store).get(0).payload()).inputs().get("x")).isEqualTo(List.of(1.0, 2.0, 3.0));
+    }
+
+    @Test
+    @Timeout(60)
+    void closingWhileCallersOffer_accountsForEveryCall() throws Exception {
+        InMemoryMetadataStore store = new InMemoryMetadataStore();
+        PredictionLogger logger = new PredictionLogger(store, new PredictionLogOptions(1.0, 50, 10, Duration.ofMillis(5)), CLOCK,
+                null);
+        int threads = 4;
+        int calls = 20_000;
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
+        try {
+            List<java.util.concurrent.Future<?>> offers = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                offers.add(pool.submit(() -> {
+                    for (int i = 0; i < calls; i++) {
+                        logger.offer(VERSION, null, Map.of("age", 1.0), PREDICTION, 1);
+                    }
+                }));
+            }
+            Thread.sleep(5);
+            logger.close();
+            for (java.util.concurrent.Future<?> offer : offers) {
+                offer.get();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        // Every call was written, dropped (queue full, or offered during or after close) or failed: none vanished.
+        assertThat(logger.logged() + logger.dropped() + logger.failed()).isEqualTo((long) threads * calls);
+        assertThat(scan(store)).hasSize((int) logger.logged());
+    }
+
     /** A store that passes every call to another; tests override the call they break. */
     private static class ForwardingStore implements PredictionLogStore {
         private final PredictionLogStore delegate;
