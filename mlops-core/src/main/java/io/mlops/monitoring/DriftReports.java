@@ -15,6 +15,7 @@ import io.mlops.api.monitoring.FeatureDrift;
 import io.mlops.api.monitoring.FeatureKind;
 import io.mlops.api.monitoring.PerformanceWindow;
 import io.mlops.core.internal.DurableFiles;
+import io.mlops.core.internal.Validation;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
@@ -577,12 +578,7 @@ public final class DriftReports {
     }
 
     private static String truncate(String label) {
-        int chars = label.codePointCount(0, label.length());
-        if (chars <= LABEL_CHARS) {
-            return label;
-        }
-        // cut on a code point, never inside a surrogate pair
-        return label.substring(0, label.offsetByCodePoints(0, LABEL_CHARS - 1)) + "\u2026";
+        return Validation.truncate(label, LABEL_CHARS, "\u2026");
     }
 
     private static String badge(DriftSeverity severity) {

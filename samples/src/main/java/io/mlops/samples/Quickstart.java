@@ -252,18 +252,30 @@ public final class Quickstart {
         }
     }
 
-    /** The training clients' profile with the model's predictions on them, profiled in batches. */
+    /** The training clients' profile with the model's predictions on them. */
     static DataProfile baseline(Mlops mlops, Scorer candidate, List<BankClient> train) {
         DataProfiler profiler = mlops.monitoring().profiler(candidate.features());
-        for (int from = 0; from < train.size(); from += SCORING_BATCH) {
-            List<Map<String, Object>> rows = new ArrayList<>();
-            train.subList(from, Math.min(train.size(), from + SCORING_BATCH)).forEach(c -> rows.add(c.toScoringInput()));
-            List<Prediction> predictions = candidate.scoreBatch(rows);
-            for (int i = 0; i < rows.size(); i++) {
-                profiler.add(rows.get(i), predictions.get(i));
+        scoreInBatches(candidate, train, (client, row, prediction) -> profiler.add(row, prediction));
+        return profiler.profile();
+    }
+
+    /** What to do with each client, its scoring input and its prediction. */
+    @FunctionalInterface
+    interface ScoredClient {
+        void accept(BankClient client, Map<String, Object> row, Prediction prediction);
+    }
+
+    /** Scores the clients {@value #SCORING_BATCH} at a time, handing each one on with its prediction. */
+    static void scoreInBatches(Scorer scorer, List<BankClient> clients, ScoredClient action) {
+        for (int from = 0; from < clients.size(); from += SCORING_BATCH) {
+            List<BankClient> batch = clients.subList(from, Math.min(clients.size(), from + SCORING_BATCH));
+            List<Map<String, Object>> rows = new ArrayList<>(batch.size());
+            batch.forEach(c -> rows.add(c.toScoringInput()));
+            List<Prediction> predictions = scorer.scoreBatch(rows);
+            for (int i = 0; i < batch.size(); i++) {
+                action.accept(batch.get(i), rows.get(i), predictions.get(i));
             }
         }
-        return profiler.profile();
     }
 
     /** The first {@value #GOLDEN_CASES} test clients with Tribuo's own class probabilities. */
@@ -280,24 +292,17 @@ public final class Quickstart {
 
     /** Largest absolute difference in any class probability over the whole test split. */
     static double maxDifferenceFromTribuo(Scorer scorer, TrainingResult result) {
-        List<BankClient> test = result.split().test();
-        double max = 0;
-        for (int from = 0; from < test.size(); from += SCORING_BATCH) {
-            List<BankClient> batch = test.subList(from, Math.min(test.size(), from + SCORING_BATCH));
-            List<Map<String, Object>> rows = new ArrayList<>(batch.size());
-            batch.forEach(c -> rows.add(c.toScoringInput()));
-            List<Prediction> served = scorer.scoreBatch(rows);
-            for (int i = 0; i < batch.size(); i++) {
-                Map<String, Label> tribuo = result.model()
-                        .predict(result.encoding().toExample(batch.get(i), LabelFactory.UNKNOWN_LABEL))
-                        .getOutputScores();
-                for (Map.Entry<String, Label> expected : tribuo.entrySet()) {
-                    double difference = Math.abs(served.get(i).probability(expected.getKey()) - expected.getValue().getScore());
-                    max = Math.max(max, difference);
-                }
+        double[] max = {0};
+        scoreInBatches(scorer, result.split().test(), (client, row, served) -> {
+            Map<String, Label> tribuo = result.model()
+                    .predict(result.encoding().toExample(client, LabelFactory.UNKNOWN_LABEL))
+                    .getOutputScores();
+            for (Map.Entry<String, Label> expected : tribuo.entrySet()) {
+                double difference = Math.abs(served.probability(expected.getKey()) - expected.getValue().getScore());
+                max[0] = Math.max(max[0], difference);
             }
-        }
-        return max;
+        });
+        return max[0];
     }
 
     /** The embedded stores under {@code home}, governed, acting as the data scientist. */

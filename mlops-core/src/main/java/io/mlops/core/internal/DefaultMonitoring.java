@@ -16,7 +16,6 @@ import io.mlops.api.monitoring.Monitoring;
 import io.mlops.api.monitoring.PerformanceWindow;
 import io.mlops.api.monitoring.PredictionLogOptions;
 import io.mlops.api.registry.ModelVersion;
-import io.mlops.api.registry.ModelVersionStatus;
 import io.mlops.api.serving.FeatureSpec;
 import io.mlops.api.spi.MetadataStore;
 import io.mlops.api.tracking.Metric;
@@ -29,7 +28,6 @@ import io.mlops.core.internal.monitoring.PredictionLogger;
 import io.mlops.core.internal.monitoring.PredictionPayload;
 import io.mlops.core.internal.monitoring.SketchProfile;
 import io.mlops.core.internal.monitoring.SketchProfiler;
-import java.io.ByteArrayInputStream;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -50,8 +48,6 @@ public final class DefaultMonitoring implements Monitoring {
     static final String TAG_FEATURES = TAG_PREFIX + "features";
     /** Most predictions one {@link #predictions} call returns. */
     static final int MAX_PREDICTIONS = 10_000;
-    static final int MAX_REQUEST_ID = 128;
-    static final int MAX_LABEL = 1000;
     /** The source run's metrics performance is compared with. */
     static final String ACCURACY_METRIC = "test_accuracy";
     static final String AUC_METRIC = "test_auc";
@@ -81,16 +77,12 @@ public final class DefaultMonitoring implements Monitoring {
     @Override
     public DataProfiler profilerLike(DataProfile baseline) {
         SketchProfile like = SketchProfile.of(Objects.requireNonNull(baseline, "baseline"));
-        return new SketchProfiler(like.inputSchema(), like.positiveClass().orElse(null));
+        return SketchProfiler.like(like);
     }
 
     @Override
     public DataProfile readProfile(byte[] bytes) {
         return SketchProfile.read(Objects.requireNonNull(bytes, "bytes"));
-    }
-
-    static String baselineKey(ModelVersion version, String sha256) {
-        return PinnedEvidence.keyOf(version, "baseline", sha256);
     }
 
     @Override
@@ -99,18 +91,12 @@ public final class DefaultMonitoring implements Monitoring {
         String target = ModelUri.ofVersion(model, version).toString();
         guard.require(Permission.REGISTER, "monitoring.attachBaseline", target);
         ModelVersion v = registry.version(model, version);
-        if (v.status() != ModelVersionStatus.NEW) {
-            throw new ConflictException("cannot attach a baseline to " + v.uri() + ": it is " + v.status()
-                    + "; a baseline is evidence and is fixed once approval is requested. Register a new version");
-        }
+        PinnedEvidence.requireNew(v, "a baseline");
         SketchProfile profile = SketchProfile.of(baseline);
         if (profile.rows() == 0) {
             throw new InvalidArgumentException("the baseline for " + v.uri() + " has no rows; profile the training data");
         }
-        byte[] bytes = profile.toBytes();
-        String sha = Digests.sha256Hex(bytes);
-        String key = baselineKey(v, sha);
-        String stored = artifacts.put(key, new ByteArrayInputStream(bytes)).sha256();
+        String stored = PinnedEvidence.write(artifacts, v, "baseline", profile.toBytes()).getValue();
         // The sha256 tag alone pins the baseline (the key derives from it), so it goes last: a re-attach
         // that breaks off leaves the previous baseline pinned.
         Map<String, String> tags = new LinkedHashMap<>();
@@ -141,12 +127,8 @@ public final class DefaultMonitoring implements Monitoring {
     @Override
     public void recordLabel(String model, String requestId, String label) {
         Validation.modelName(model);
-        requestId(requestId);
-        Objects.requireNonNull(label, "label");
-        if (label.isEmpty() || label.length() > MAX_LABEL) {
-            throw new InvalidArgumentException("label for request '" + requestId + "' must be 1 to " + MAX_LABEL
-                    + " characters; got " + label.length());
-        }
+        Validation.requestId(requestId);
+        Validation.outcomeLabel(requestId, label);
         guard.require(Permission.RECORD_LABEL, "monitoring.recordLabel", model);
         registry.getModelUnchecked(model);
         Optional<String> existing = store.saveLabelIfAbsent(model, requestId, label, guard.clock().millis());
@@ -154,23 +136,6 @@ public final class DefaultMonitoring implements Monitoring {
             throw new ConflictException("request '" + requestId + "' of model '" + model + "' already has label '"
                     + existing.get() + "'; a recorded outcome is not overwritten (got '" + label + "')");
         }
-    }
-
-    /** Checks a request id: 1 to 128 characters, no control characters. */
-    public static String requestId(String requestId) {
-        if (requestId == null) {
-            throw new InvalidArgumentException("a request id is null; give 1 to " + MAX_REQUEST_ID + " characters");
-        }
-        boolean valid = !requestId.isEmpty() && requestId.length() <= MAX_REQUEST_ID;
-        // A plain loop: this runs on the scoring path for every call that carries an id.
-        for (int i = 0; valid && i < requestId.length(); i++) {
-            valid = !Character.isISOControl(requestId.charAt(i));
-        }
-        if (!valid) {
-            throw new InvalidArgumentException("request id '" + Validation.truncate(requestId, 40, "…") + "' must be 1 to "
-                    + MAX_REQUEST_ID + " characters without control characters");
-        }
-        return requestId;
     }
 
     @Override
@@ -258,7 +223,7 @@ public final class DefaultMonitoring implements Monitoring {
      * schema, feeding the labelled ones to {@code performance} when it is not null.
      */
     public SketchProfile profileLog(Baselined b, long from, long to, PerformanceAccumulator performance) {
-        SketchProfiler profiler = new SketchProfiler(b.baseline().inputSchema(), b.baseline().positiveClass().orElse(null));
+        SketchProfiler profiler = SketchProfiler.like(b.baseline());
         store.scanPredictions(b.version().name(), b.version().version(), from, to, entry -> {
             PredictionPayload.Decoded d = PredictionPayload.read(entry.payload());
             profiler.add(d.inputs());
@@ -349,6 +314,20 @@ public final class DefaultMonitoring implements Monitoring {
         long deleted = store.deletePredictionsBefore(model, before.toEpochMilli());
         guard.record("monitoring.purgePredictions", model, Map.of("before", before.toString(), "deleted", deleted));
         return deleted;
+    }
+
+    /**
+     * The SDK's monitoring behind {@code mlops}: the model server and the drift monitor need more
+     * of it than the public interface gives.
+     *
+     * @throws InvalidArgumentException for an {@code Mlops} not built by {@code Mlops.builder()}
+     */
+    public static DefaultMonitoring of(io.mlops.Mlops mlops, String needs) {
+        if (!(mlops.monitoring() instanceof DefaultMonitoring monitoring)) {
+            throw new InvalidArgumentException(needs + " needs the SDK's own Mlops (from Mlops.builder()); got "
+                    + mlops.getClass().getName());
+        }
+        return monitoring;
     }
 
     /**

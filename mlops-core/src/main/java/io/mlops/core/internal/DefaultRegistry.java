@@ -255,10 +255,7 @@ final class DefaultRegistry implements Registry {
         String target = ModelUri.ofVersion(name, version).toString();
         guard.require(Permission.REGISTER, "registry.attachGoldenSet", target);
         ModelVersion v = version(name, version);
-        if (v.status() != ModelVersionStatus.NEW) {
-            throw new ConflictException("cannot attach a golden set to " + v.uri() + ": it is " + v.status()
-                    + "; a golden set is evidence and is fixed once approval is requested. Register a new version");
-        }
+        PinnedEvidence.requireNew(v, "a golden set");
         Map<String, String> tags = goldenSets.store(v, goldenSet);
         tags.forEach((key, value) -> store.setVersionTag(name, version, key, value));
         guard.record("registry.attachGoldenSet", target, Map.of("after", tags));

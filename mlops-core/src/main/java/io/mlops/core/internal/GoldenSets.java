@@ -12,7 +12,6 @@ import io.mlops.api.registry.GoldenSetCheck;
 import io.mlops.api.registry.ModelVersion;
 import io.mlops.api.serving.Prediction;
 import io.mlops.api.serving.Scorer;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -52,9 +51,9 @@ final class GoldenSets {
 
     /** Stores the set; returns the tags that pin it. */
     Map<String, String> store(ModelVersion version, GoldenSet set) {
-        byte[] json = toJson(set);
-        String key = keyOf(version, Digests.sha256Hex(json));
-        String sha = artifacts.put(key, new ByteArrayInputStream(json)).sha256();
+        Map.Entry<String, String> stored = PinnedEvidence.write(artifacts, version, "golden-set", toJson(set));
+        String key = stored.getKey();
+        String sha = stored.getValue();
         // Order matters: the sha256 tag alone pins the set (the key derives from it), so it is written
         // after the descriptive tags, and a re-attach that breaks off leaves the previous set pinned.
         Map<String, String> tags = new LinkedHashMap<>();

@@ -1,11 +1,15 @@
 package io.mlops.core.internal;
 
+import io.mlops.api.ConflictException;
 import io.mlops.api.IntegrityException;
 import io.mlops.api.MlopsException;
 import io.mlops.api.artifact.ArtifactStore;
 import io.mlops.api.registry.ModelVersion;
+import io.mlops.api.registry.ModelVersionStatus;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -22,6 +26,28 @@ final class PinnedEvidence {
     static String keyOf(ModelVersion version, String prefix, String sha256) {
         return ArtifactKeys.validate("models/" + version.name() + "/versions/" + version.version() + "/" + prefix + "-"
                 + sha256 + ".json");
+    }
+
+    /**
+     * Refuses evidence for a version past NEW: evidence is fixed once approval is requested.
+     *
+     * @param what how messages name the evidence, e.g. "a golden set"
+     */
+    static void requireNew(ModelVersion version, String what) {
+        if (version.status() != ModelVersionStatus.NEW) {
+            throw new ConflictException("cannot attach " + what + " to " + version.uri() + ": it is " + version.status()
+                    + "; " + what + " is evidence and is fixed once approval is requested. Register a new version");
+        }
+    }
+
+    /**
+     * Stores evidence under a key named by its sha256.
+     *
+     * @return the key and the stored sha256, which the caller pins in a tag written last
+     */
+    static Map.Entry<String, String> write(ArtifactStore artifacts, ModelVersion version, String prefix, byte[] bytes) {
+        String key = keyOf(version, prefix, Digests.sha256Hex(bytes));
+        return Map.entry(key, artifacts.put(key, new ByteArrayInputStream(bytes)).sha256());
     }
 
     /**

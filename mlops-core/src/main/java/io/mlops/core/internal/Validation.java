@@ -2,6 +2,7 @@ package io.mlops.core.internal;
 
 import io.mlops.api.InvalidArgumentException;
 import java.util.Map;
+import java.util.Objects;
 import java.util.regex.Pattern;
 
 /**
@@ -100,6 +101,38 @@ public final class Validation {
             end--;
         }
         return value.substring(0, end) + ellipsis;
+    }
+
+    /** Longest request id, in characters. */
+    public static final int MAX_REQUEST_ID = 128;
+    /** Longest recorded outcome label, in characters. */
+    public static final int MAX_OUTCOME_LABEL = 1000;
+
+    /** A request id: 1 to {@value #MAX_REQUEST_ID} characters, no control characters. */
+    public static String requestId(String requestId) {
+        if (requestId == null) {
+            throw new InvalidArgumentException("a request id is null; give 1 to " + MAX_REQUEST_ID + " characters");
+        }
+        boolean valid = !requestId.isEmpty() && requestId.length() <= MAX_REQUEST_ID;
+        // A plain loop: this runs on the scoring path for every call that carries an id.
+        for (int i = 0; valid && i < requestId.length(); i++) {
+            valid = !Character.isISOControl(requestId.charAt(i));
+        }
+        if (!valid) {
+            throw new InvalidArgumentException("request id '" + truncate(requestId, 40, "…") + "' must be 1 to "
+                    + MAX_REQUEST_ID + " characters without control characters");
+        }
+        return requestId;
+    }
+
+    /** An outcome recorded for a request: 1 to {@value #MAX_OUTCOME_LABEL} characters. */
+    public static String outcomeLabel(String requestId, String label) {
+        Objects.requireNonNull(label, "label");
+        if (label.isEmpty() || label.length() > MAX_OUTCOME_LABEL) {
+            throw new InvalidArgumentException("label for request '" + requestId + "' must be 1 to " + MAX_OUTCOME_LABEL
+                    + " characters; got " + label.length());
+        }
+        return label;
     }
 
     public static String paramValue(String key, String value) {

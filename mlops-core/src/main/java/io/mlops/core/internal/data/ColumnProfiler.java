@@ -1,24 +1,23 @@
 package io.mlops.core.internal.data;
 
 import io.mlops.api.data.ColumnProfile;
-import io.mlops.core.internal.Validation;
+import io.mlops.core.internal.monitoring.CategoricalSketch;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalDouble;
 import java.util.OptionalLong;
 import org.apache.datasketches.frequencies.ErrorType;
-import org.apache.datasketches.frequencies.ItemsSketch;
 import org.apache.datasketches.kll.KllDoublesSketch;
 import org.apache.datasketches.quantilescommon.QuantileSearchCriteria;
 
 /**
  * Profiles one column from its values as text, in memory bounded whatever the row count: a KLL
- * sketch while every value is numeric, exact value counts up to {@link ColumnProfile#DISTINCT_LIMIT}
- * distinct values and a frequent-items sketch beyond. Not thread-safe.
+ * sketch while every value is numeric, and the value counts of monitoring's
+ * {@link CategoricalSketch} (exact up to {@link ColumnProfile#DISTINCT_LIMIT} distinct values, a
+ * frequent-items sketch beyond). Not thread-safe.
  */
 public final class ColumnProfiler {
 
@@ -26,16 +25,12 @@ public final class ColumnProfiler {
     public static final double[] RANKS = {0.01, 0.05, 0.25, 0.5, 0.75, 0.95, 0.99};
     /** KLL accuracy parameter: normalized rank error about 1.3%, a few kilobytes per column. */
     static final int KLL_K = 200;
-    /** Longest value a profile keeps, in characters. */
-    static final int MAX_VALUE_LENGTH = 256;
     /**
      * Top values must occur at least this often, and in high-cardinality columns in at least 1% of
      * rows: a value seen once (a name, an account number) identifies a person and says nothing
      * about the distribution.
      */
     static final int MIN_TOP_VALUE_COUNT = 2;
-    /** Map size of the frequent-items sketch (a power of two). */
-    private static final int FREQUENT_ITEMS_MAP = 1024;
 
     private final String name;
     private long count;
@@ -44,8 +39,8 @@ public final class ColumnProfiler {
     private boolean integral = true;
     private double sum;
     private KllDoublesSketch sketch = KllDoublesSketch.newHeapInstance(KLL_K);
-    private Map<String, long[]> exact = new HashMap<>();
-    private ItemsSketch<String> frequent;
+    /** Every value as text: exact counts up to a thousand distinct values, then the frequent ones (cut to 256 characters). */
+    private final CategoricalSketch values = new CategoricalSketch();
 
     public ColumnProfiler(String name) {
         this.name = name;
@@ -61,18 +56,7 @@ public final class ColumnProfiler {
         if (numeric) {
             addNumber(value);
         }
-        // Long free text is kept as a prefix: profiles live in the metadata store and in reports.
-        String kept = Validation.truncate(value, MAX_VALUE_LENGTH, "…");
-        if (exact != null) {
-            exact.computeIfAbsent(kept, v -> new long[1])[0]++;
-            if (exact.size() > ColumnProfile.DISTINCT_LIMIT) {
-                frequent = new ItemsSketch<>(FREQUENT_ITEMS_MAP);
-                exact.forEach((v, n) -> frequent.update(v, n[0]));
-                exact = null;
-            }
-        } else {
-            frequent.update(kept);
-        }
+        values.add(value);
     }
 
     private void addNumber(String value) {
@@ -138,7 +122,7 @@ public final class ColumnProfiler {
      */
     public ColumnProfile finish(String type) {
         boolean numericStats = numeric && count > 0 && (type.equals("integer") || type.equals("double"));
-        OptionalLong distinct = exact == null ? OptionalLong.empty() : OptionalLong.of(exact.size());
+        OptionalLong distinct = values.distinct();
         if (numericStats) {
             Map<Double, Double> quantiles = new LinkedHashMap<>();
             for (double rank : RANKS) {
@@ -152,15 +136,8 @@ public final class ColumnProfiler {
     }
 
     private Map<String, Long> topValues() {
-        List<Map.Entry<String, Long>> all = new ArrayList<>();
-        if (exact != null) {
-            exact.forEach((v, n) -> all.add(Map.entry(v, n[0])));
-        } else if (frequent != null) {
-            for (ItemsSketch.Row<String> row : frequent.getFrequentItems(ErrorType.NO_FALSE_NEGATIVES)) {
-                all.add(Map.entry(row.getItem(), row.getEstimate()));
-            }
-        }
-        long minimum = exact != null ? MIN_TOP_VALUE_COUNT : Math.max(MIN_TOP_VALUE_COUNT, count / 100);
+        List<Map.Entry<String, Long>> all = new ArrayList<>(values.counts(ErrorType.NO_FALSE_NEGATIVES).entrySet());
+        long minimum = values.exact() ? MIN_TOP_VALUE_COUNT : Math.max(MIN_TOP_VALUE_COUNT, count / 100);
         all.removeIf(e -> e.getValue() < minimum);
         // Ties broken by value, so that equal counts always come in the same order.
         all.sort(Map.Entry.<String, Long>comparingByValue(Comparator.reverseOrder()).thenComparing(Map.Entry.comparingByKey()));

@@ -13,10 +13,11 @@ import org.apache.datasketches.memory.Memory;
 /**
  * A categorical feature: exact value counts up to {@link #CARDINALITY_LIMIT} distinct values, then a
  * frequent-items sketch, so that an identifier-like column cannot grow memory with the row count.
+ * Also what a data set's column profile counts its values with.
  */
-final class CategoricalSketch implements FeatureSketch {
+public final class CategoricalSketch extends FeatureSketch {
     /** Distinct values counted exactly; beyond it only the frequent ones are tracked. */
-    static final int CARDINALITY_LIMIT = 1000;
+    static final int CARDINALITY_LIMIT = io.mlops.api.data.ColumnProfile.DISTINCT_LIMIT;
     /** Longest value kept, in characters: values live in stored profiles and in reports. */
     static final int MAX_VALUE_LENGTH = 256;
     /** Map size of the frequent-items sketch (a power of two): tracks the ~768 most frequent values. */
@@ -26,17 +27,17 @@ final class CategoricalSketch implements FeatureSketch {
     private Map<String, long[]> exact;
     private ItemsSketch<String> frequent;
     private long count;
-    private long missing;
 
-    CategoricalSketch() {
+    public CategoricalSketch() {
+        super(0);
         this.exact = new HashMap<>();
     }
 
     private CategoricalSketch(Map<String, long[]> exact, ItemsSketch<String> frequent, long count, long missing) {
+        super(missing);
         this.exact = exact;
         this.frequent = frequent;
         this.count = count;
-        this.missing = missing;
     }
 
     static CategoricalSketch restoreExact(Map<String, Long> counts, long missing) {
@@ -55,7 +56,7 @@ final class CategoricalSketch implements FeatureSketch {
     }
 
     @Override
-    public FeatureKind kind() {
+    FeatureKind kind() {
         return FeatureKind.CATEGORICAL;
     }
 
@@ -64,21 +65,12 @@ final class CategoricalSketch implements FeatureSketch {
         return count;
     }
 
-    @Override
-    public long missing() {
-        return missing;
-    }
-
-    @Override
-    public void addMissing() {
-        missing++;
-    }
-
+    /** Adds a value as text, cut to {@value #MAX_VALUE_LENGTH} characters; null or empty text counts as missing. */
     @Override
     public void add(Object value) {
         String text = value == null ? null : value.toString();
         if (text == null || text.isEmpty()) {
-            missing++;
+            addMissing();
             return;
         }
         add(Validation.truncate(text, MAX_VALUE_LENGTH, "…"), 1);
@@ -89,45 +81,51 @@ final class CategoricalSketch implements FeatureSketch {
         if (exact != null) {
             exact.computeIfAbsent(value, v -> new long[1])[0] += times;
             if (exact.size() > CARDINALITY_LIMIT) {
-                frequent = new ItemsSketch<>(FREQUENT_ITEMS_MAP);
-                exact.forEach((v, n) -> frequent.update(v, n[0]));
-                exact = null;
+                switchToFrequentItems();
             }
         } else {
             frequent.update(value, times);
         }
     }
 
+    private void switchToFrequentItems() {
+        frequent = new ItemsSketch<>(FREQUENT_ITEMS_MAP);
+        exact.forEach((v, n) -> frequent.update(v, n[0]));
+        exact = null;
+    }
+
     @Override
-    public void mergeFrom(FeatureSketch other) {
+    void mergeValuesFrom(FeatureSketch other) {
         CategoricalSketch categorical = (CategoricalSketch) other;
-        missing += categorical.missing;
         if (categorical.exact != null) {
             categorical.exact.forEach((v, n) -> add(v, n[0]));
             return;
         }
         if (exact != null) {
-            frequent = new ItemsSketch<>(FREQUENT_ITEMS_MAP);
-            exact.forEach((v, n) -> frequent.update(v, n[0]));
-            exact = null;
+            switchToFrequentItems();
         }
         frequent.merge(categorical.frequent);
         count += categorical.count;
     }
 
     @Override
-    public CategoricalSketch copy() {
+    CategoricalSketch copy() {
         if (exact != null) {
             Map<String, long[]> counts = new HashMap<>();
             exact.forEach((v, n) -> counts.put(v, new long[] {n[0]}));
-            return new CategoricalSketch(counts, null, count, missing);
+            return new CategoricalSketch(counts, null, count, missing());
         }
-        return new CategoricalSketch(null, ItemsSketch.getInstance(Memory.wrap(frequent.toByteArray(SERDE)), SERDE), count, missing);
+        return new CategoricalSketch(null, ItemsSketch.getInstance(Memory.wrap(frequent.toByteArray(SERDE)), SERDE), count, missing());
     }
 
     /** Whether every value is counted exactly. */
-    boolean exact() {
+    public boolean exact() {
         return exact != null;
+    }
+
+    /** The number of distinct values, while they are counted exactly. */
+    public java.util.OptionalLong distinct() {
+        return exact != null ? java.util.OptionalLong.of(exact.size()) : java.util.OptionalLong.empty();
     }
 
     /**
@@ -135,11 +133,16 @@ final class CategoricalSketch implements FeatureSketch {
      * positives), whose sum may fall short of {@link #count()}.
      */
     Map<String, Long> counts() {
+        return counts(ErrorType.NO_FALSE_POSITIVES);
+    }
+
+    /** Value counts: exact, or the sketch's estimates of the frequent values, chosen by {@code errorType}. */
+    public Map<String, Long> counts(ErrorType errorType) {
         Map<String, Long> counts = new LinkedHashMap<>();
         if (exact != null) {
             exact.forEach((v, n) -> counts.put(v, n[0]));
         } else {
-            for (ItemsSketch.Row<String> row : frequent.getFrequentItems(ErrorType.NO_FALSE_POSITIVES)) {
+            for (ItemsSketch.Row<String> row : frequent.getFrequentItems(errorType)) {
                 counts.put(row.getItem(), row.getEstimate());
             }
         }

@@ -121,10 +121,7 @@ public final class DefaultDriftMonitor implements DriftMonitor {
         if (!problems.isEmpty()) {
             throw new InvalidArgumentException("invalid drift monitor options: " + String.join("; ", problems));
         }
-        if (!(mlops.monitoring() instanceof DefaultMonitoring monitoring)) {
-            throw new InvalidArgumentException("the drift monitor needs the SDK's own Mlops (from Mlops.builder()); got "
-                    + mlops.getClass().getName());
-        }
+        DefaultMonitoring monitoring = DefaultMonitoring.of(mlops, "the drift monitor");
         LOG.info("Drift monitor starting: every {}, window {}, write delay {}, thresholds {}, {} listeners, reports {}",
                 interval.isZero() ? "on request" : interval, window, writeDelay, thresholds, listeners.size(),
                 reportDirectory == null ? "not written" : reportDirectory);
@@ -263,7 +260,7 @@ public final class DefaultDriftMonitor implements DriftMonitor {
             for (Slice slice : slices) {
                 merged = merged == null ? slice.profile() : merged.merge(slice.profile());
             }
-            return merged != null ? merged : new SketchProfiler(baseline.inputSchema(), baseline.positiveClass().orElse(null)).profile();
+            return merged != null ? merged : SketchProfiler.like(baseline).profile();
         }
     }
 

@@ -3,30 +3,45 @@ package io.mlops.core.internal.monitoring;
 import io.mlops.api.monitoring.FeatureKind;
 
 /**
- * The mutable summary of one feature inside a profiler or profile. Not thread-safe: a
- * {@link SketchProfile} only ever hands out copies.
+ * The mutable summary of one feature inside a profiler or profile: its values, by kind, and the
+ * count of rows where it was missing. Not thread-safe: a {@link SketchProfile} only ever hands out
+ * copies.
  */
-sealed interface FeatureSketch permits NumericSketch, CategoricalSketch {
+abstract sealed class FeatureSketch permits NumericSketch, CategoricalSketch {
+    private long missing;
 
-    FeatureKind kind();
+    FeatureSketch(long missing) {
+        this.missing = missing;
+    }
+
+    abstract FeatureKind kind();
 
     /** Values present. */
-    long count();
+    abstract long count();
 
     /** Values absent or unusable. */
-    long missing();
+    final long missing() {
+        return missing;
+    }
 
-    void addMissing();
+    final void addMissing() {
+        missing++;
+    }
 
     /** Adds a value of any type, counting it missing when it cannot be used. */
-    void add(Object value);
+    abstract void add(Object value);
 
-    /** Adds every value of {@code other} (of the same kind) to this one. */
-    void mergeFrom(FeatureSketch other);
+    /** Adds every value, and every missing one, of {@code other} (of the same kind) to this one. */
+    final void mergeFrom(FeatureSketch other) {
+        missing += other.missing;
+        mergeValuesFrom(other);
+    }
 
-    FeatureSketch copy();
+    abstract void mergeValuesFrom(FeatureSketch other);
+
+    abstract FeatureSketch copy();
 
     /** Does now whatever the first read would do to the sketch's state, so that later reads change nothing. */
-    default void prepareForReading() {
+    void prepareForReading() {
     }
 }

@@ -10,7 +10,7 @@ import org.apache.datasketches.memory.Memory;
  * has at most {@value ValueCounter#LIMIT} distinct values; the counts join the sketch in
  * {@link #copy()}, so stored profiles always hold a plain KLL sketch.
  */
-final class NumericSketch implements FeatureSketch {
+final class NumericSketch extends FeatureSketch {
     /**
      * KLL accuracy parameter: normalized rank error about 1.3% at 99% confidence, a few kilobytes
      * per feature whatever the row count; the same as dataset profiles use.
@@ -20,7 +20,6 @@ final class NumericSketch implements FeatureSketch {
     private final KllDoublesSketch sketch;
     /** Exact counts not yet in the sketch; null once the feature had too many distinct values, and in profiles. */
     private ValueCounter counter;
-    private long missing;
 
     NumericSketch() {
         this(KllDoublesSketch.newHeapInstance(KLL_K), 0);
@@ -28,8 +27,8 @@ final class NumericSketch implements FeatureSketch {
     }
 
     private NumericSketch(KllDoublesSketch sketch, long missing) {
+        super(missing);
         this.sketch = sketch;
-        this.missing = missing;
     }
 
     static NumericSketch restore(byte[] kll, long missing) {
@@ -37,27 +36,17 @@ final class NumericSketch implements FeatureSketch {
     }
 
     @Override
-    public FeatureKind kind() {
+    FeatureKind kind() {
         return FeatureKind.NUMERIC;
     }
 
     @Override
-    public long count() {
+    long count() {
         return sketch.getN() + (counter == null ? 0 : counter.total());
     }
 
     @Override
-    public long missing() {
-        return missing;
-    }
-
-    @Override
-    public void addMissing() {
-        missing++;
-    }
-
-    @Override
-    public void add(Object value) {
+    void add(Object value) {
         if (value instanceof Number number) {
             add(number.doubleValue());
         } else if (value instanceof CharSequence text) {
@@ -65,13 +54,13 @@ final class NumericSketch implements FeatureSketch {
         } else {
             // Booleans, vectors and anything else are not numbers: counting them missing makes a
             // schema change show up in the missing share instead of failing the caller.
-            missing++;
+            addMissing();
         }
     }
 
     void add(double value) {
         if (!Double.isFinite(value)) {
-            missing++;
+            addMissing();
         } else if (counter == null || !counter.add(value)) {
             overflow();
             sketch.update(value);
@@ -94,7 +83,7 @@ final class NumericSketch implements FeatureSketch {
             for (; i < end; i++) {
                 double value = values[i];
                 if (!Double.isFinite(value)) {
-                    missing++;
+                    addMissing();
                 } else if (!counter.add(value)) {
                     overflow();
                     break;
@@ -107,7 +96,7 @@ final class NumericSketch implements FeatureSketch {
                 if (i > start) {
                     sketch.update(values, start, i - start);
                 }
-                missing++;
+                addMissing();
                 start = i + 1;
             }
         }
@@ -129,11 +118,9 @@ final class NumericSketch implements FeatureSketch {
     }
 
     @Override
-    public void mergeFrom(FeatureSketch other) {
-        NumericSketch numeric = (NumericSketch) other;
+    void mergeValuesFrom(FeatureSketch other) {
         overflow();
-        sketch.merge(numeric.materialized());
-        missing += numeric.missing;
+        sketch.merge(((NumericSketch) other).materialized());
     }
 
     /** A plain sketch with the pending counts in it (a new one when there are counts). */
@@ -147,9 +134,9 @@ final class NumericSketch implements FeatureSketch {
     }
 
     @Override
-    public NumericSketch copy() {
+    NumericSketch copy() {
         KllDoublesSketch all = materialized();
-        return new NumericSketch(all == sketch ? KllDoublesSketch.heapify(Memory.wrap(sketch.toByteArray())) : all, missing);
+        return new NumericSketch(all == sketch ? KllDoublesSketch.heapify(Memory.wrap(sketch.toByteArray())) : all, missing());
     }
 
     KllDoublesSketch sketch() {
@@ -157,7 +144,7 @@ final class NumericSketch implements FeatureSketch {
     }
 
     @Override
-    public void prepareForReading() {
+    void prepareForReading() {
         overflow();
         if (!sketch.isEmpty()) {
             sketch.getQuantile(0.5, org.apache.datasketches.quantilescommon.QuantileSearchCriteria.INCLUSIVE);

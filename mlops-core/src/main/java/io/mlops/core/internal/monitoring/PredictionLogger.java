@@ -105,23 +105,21 @@ public final class PredictionLogger implements AutoCloseable {
                 if (closing && queue.remove(pending)) {
                     // Queued just as close() drained the queue: nobody will write it.
                     accepted.decrementAndGet();
-                    dropped.incrementAndGet();
-                    if (droppedCounter != null) {
-                        droppedCounter.increment();
-                    }
+                    dropped(1);
                 }
             } else {
-                dropped.incrementAndGet();
-                if (droppedCounter != null) {
-                    droppedCounter.increment();
-                }
+                dropped(1);
             }
         } catch (RuntimeException e) {
             // A row that cannot even be copied (a map whose iteration throws) must not fail the call it came with.
-            dropped.incrementAndGet();
-            if (droppedCounter != null) {
-                droppedCounter.increment();
-            }
+            dropped(1);
+        }
+    }
+
+    private void dropped(int count) {
+        dropped.addAndGet(count);
+        if (droppedCounter != null) {
+            droppedCounter.increment(count);
         }
     }
 
@@ -264,10 +262,7 @@ public final class PredictionLogger implements AutoCloseable {
         List<Pending> left = new ArrayList<>();
         queue.drainTo(left);
         if (!left.isEmpty()) {
-            dropped.addAndGet(left.size());
-            if (droppedCounter != null) {
-                droppedCounter.increment(left.size());
-            }
+            dropped(left.size());
             synchronized (processed) {
                 processed.addAndGet(left.size());
                 processed.notifyAll();

@@ -51,6 +51,11 @@ public final class SketchProfiler implements DataProfiler {
         }
     }
 
+    /** A profiler for data to compare with {@code baseline}: its input features and its positive class. */
+    public static SketchProfiler like(SketchProfile baseline) {
+        return new SketchProfiler(baseline.inputSchema(), baseline.positiveClass().orElse(null));
+    }
+
     /** The schema for a scorer's features: numbers numeric, text and booleans categorical, vectors left out. */
     public static Map<String, FeatureKind> schemaOf(List<FeatureSpec> features) {
         Map<String, FeatureKind> schema = new LinkedHashMap<>();

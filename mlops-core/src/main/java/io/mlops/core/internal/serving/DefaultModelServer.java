@@ -138,11 +138,7 @@ public final class DefaultModelServer implements ModelServer {
         }
         PredictionLogger predictionLog = null;
         if (predictionLogOptions != null) {
-            if (!(mlops.monitoring() instanceof DefaultMonitoring monitoring)) {
-                throw new InvalidArgumentException("prediction logging needs the SDK's own Mlops (from Mlops.builder()); got "
-                        + mlops.getClass().getName());
-            }
-            predictionLog = monitoring.openPredictionLog(predictionLogOptions, meterRegistry);
+            predictionLog = DefaultMonitoring.of(mlops, "prediction logging").openPredictionLog(predictionLogOptions, meterRegistry);
         }
         LOG.info("Model server starting: pollInterval={}, retryBackoff={}..{}, scorer options {}, metrics {}, prediction log {}",
                 pollInterval.isZero() ? "off (refresh only)" : pollInterval, retryBackoff, maxRetryBackoff, scorerOptions,

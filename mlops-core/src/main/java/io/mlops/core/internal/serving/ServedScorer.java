@@ -7,7 +7,7 @@ import io.mlops.api.registry.ModelVersion;
 import io.mlops.api.serving.FeatureSpec;
 import io.mlops.api.serving.Prediction;
 import io.mlops.api.serving.Scorer;
-import io.mlops.core.internal.DefaultMonitoring;
+import io.mlops.core.internal.Validation;
 import io.mlops.core.internal.monitoring.PredictionLogger;
 import java.util.List;
 import java.util.Map;
@@ -86,16 +86,16 @@ final class ServedScorer implements Scorer {
         }
     }
 
-    /** Written out rather than through {@link #call}: this is the hot path, and it should not allocate. */
     @Override
     public Prediction score(Map<String, ?> row) {
         return score(null, row);
     }
 
+    /** Written out rather than through {@link #call}: this is the hot path, and it should not allocate. */
     @Override
     public Prediction score(String requestId, Map<String, ?> row) {
         if (requestId != null) {
-            DefaultMonitoring.requestId(requestId);
+            Validation.requestId(requestId);
         }
         LoadedVersion loaded = acquire();
         try {
@@ -143,7 +143,7 @@ final class ServedScorer implements Scorer {
             }
             for (int i = 0; i < requestIds.size(); i++) {
                 try {
-                    DefaultMonitoring.requestId(requestIds.get(i));
+                    Validation.requestId(requestIds.get(i));
                 } catch (InvalidArgumentException e) {
                     throw new InvalidArgumentException("request id " + (i + 1) + ": " + e.getMessage(), e);
                 }
