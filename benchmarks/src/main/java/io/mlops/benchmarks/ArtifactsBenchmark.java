@@ -155,6 +155,10 @@ final class ArtifactsBenchmark {
         List<Double> rawPut = new ArrayList<>();
         List<Double> sdkGet = new ArrayList<>();
         List<Double> rawGet = new ArrayList<>();
+        List<Double> sdkGetCores = new ArrayList<>();
+        List<Double> rawGetCores = new ArrayList<>();
+        com.sun.management.OperatingSystemMXBean os =
+                (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
         // One warm-up round, not counted, then alternating order so neither side always goes first.
         for (int round = -1; round < ROUNDS; round++) {
             String object = "obj-" + (round + 1);
@@ -163,17 +167,22 @@ final class ArtifactsBenchmark {
                 long t0 = System.nanoTime();
                 side.put(source, object);
                 long t1 = System.nanoTime();
+                long cpu1 = os.getProcessCpuTime();
                 side.get(object);
                 long t2 = System.nanoTime();
+                long cpu2 = os.getProcessCpuTime();
                 side.remove(object);
                 if (round >= 0) {
                     (side == sdk ? sdkPut : rawPut).add(megabytes / ((t1 - t0) / 1e9));
                     (side == sdk ? sdkGet : rawGet).add(megabytes / ((t2 - t1) / 1e9));
+                    // Cores busy in this JVM while reading; an in-JVM server's work is counted too.
+                    (side == sdk ? sdkGetCores : rawGetCores).add((double) (cpu2 - cpu1) / (t2 - t1));
                 }
             }
             if (round >= 0) {
-                System.out.printf(Locale.ROOT, "%s round %d: put sdk %.0f raw %.0f MB/s, get sdk %.0f raw %.0f MB/s%n", name,
-                        round + 1, last(sdkPut), last(rawPut), last(sdkGet), last(rawGet));
+                System.out.printf(Locale.ROOT, "%s round %d: put sdk %.0f raw %.0f MB/s, get sdk %.0f raw %.0f MB/s"
+                        + " (cores busy: sdk %.2f raw %.2f)%n", name, round + 1, last(sdkPut), last(rawPut), last(sdkGet),
+                        last(rawGet), last(sdkGetCores), last(rawGetCores));
             }
         }
         double sha256 = sha256Speed(source, megabytes);
