@@ -111,6 +111,13 @@ public record ScorerOptions(
         /**
          * Coalesces concurrent single-row calls: wait at most {@code delay} for up to
          * {@code maxRows} rows; {@link Duration#ZERO} turns it off.
+         *
+         * <p>It pays when many threads score at once (more than there are cores): the model's
+         * fixed cost per run is then paid once per batch. A lone caller waits up to
+         * {@code delay} longer than it would without it. While batches leave full, a waiting
+         * caller gives up its core a few times ({@link Thread#yield()}) before it parks, because
+         * its answer usually arrives within those turns and waking a parked thread costs more
+         * than scoring a row; the CPU then reads busy, the time going to the other callers.
          */
         public Builder microBatching(Duration delay, int maxRows) {
             this.microBatchDelay = delay;
