@@ -36,12 +36,18 @@ import org.slf4j.LoggerFactory;
  * cores: a wake-up per row, or callers queueing behind a lock whose holder was descheduled, cost
  * more than the scoring that batching saves on a small model.
  *
- * <p>While batches leave full, a caller waits by yielding its core a few times before it parks.
- * Full batches mean callers outnumber the rows a batch takes, so the core goes to another caller
- * and the answer usually arrives within those turns; a parked caller instead costs a futex wake
- * and, on a virtual machine, often an inter-processor interrupt, which measured about 11 µs of
- * CPU per call here and capped batched throughput below what batching saves. While batches leave
- * on the delay instead, the wait is the delay itself, and callers park at once.
+ * <p>When callers outnumber the cores and batches leave full, a caller waits by yielding its
+ * core a bounded number of times before it parks. The core then goes to another caller, and the
+ * answer usually arrives within those turns, so the dispatcher's unpark finds the caller still
+ * running. Waking a parked caller instead costs a futex wake and, on a virtual machine, often an
+ * inter-processor interrupt: about 11 µs of CPU per call on a 2-vCPU VM (BENCHMARKS.md,
+ * 2026-12-03), which there capped batched throughput below what batching saves. With no more
+ * callers than cores a yield would find nothing else to run, and while batches leave on the
+ * delay the wait is the delay itself; in both cases callers park at once.
+ *
+ * <p>If every dispatcher stops (an {@link Error} from the model, or an interrupt from outside),
+ * the queued callers are failed and later calls refused, as after {@link #close()}, rather than
+ * left parked with nobody to answer them.
  */
 public final class MicroBatchingScorer implements Scorer {
     private static final Logger LOG = LoggerFactory.getLogger(MicroBatchingScorer.class);
@@ -49,7 +55,10 @@ public final class MicroBatchingScorer implements Scorer {
     private static final int QUEUED_BATCHES = 16;
     private static final long IDLE_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
     static final int MAX_DISPATCHERS = 4;
-    /** Turns a caller gives up before parking while batches leave full. */
+    /**
+     * Turns a caller gives up before parking. Bounded so that yielding callers soon leave the
+     * run queue to the dispatchers; 16 was measured on a 2-vCPU VM only (10 and 100 did as well).
+     */
     private static final int YIELDS_BEFORE_PARK = 16;
 
     private final Scorer delegate;
@@ -64,8 +73,18 @@ public final class MicroBatchingScorer implements Scorer {
     private final AtomicReference<Thread> collector = new AtomicReference<>();
     /** Dispatchers parked with nothing to do, by slot; a caller claims one by clearing its slot. */
     private final AtomicReferenceArray<Thread> idle;
-    /** Whether the last batch left because it was full rather than on the delay. */
-    private volatile boolean batchesFull;
+    /**
+     * Whether the last batch drained held maxRows rows: a hint that callers are at least as many
+     * as a batch takes. Dispatchers write it without coordinating, and only on change, since every
+     * caller reads it. Package-private for tests.
+     */
+    volatile boolean batchesFull;
+    /** Callers inside {@link #score}; yielding pays only while they outnumber {@link #crowdedAbove}. */
+    private final AtomicInteger callers = new AtomicInteger();
+    private final int crowdedAbove;
+    /** Dispatchers still running; when the last one stops, calls are refused as after close(). */
+    private final AtomicInteger running;
+    private volatile boolean stopped;
     private volatile boolean closed;
 
     /** One caller's row and, once scored, its answer. */
@@ -90,6 +109,11 @@ public final class MicroBatchingScorer implements Scorer {
     }
 
     public MicroBatchingScorer(Scorer delegate, long delayNanos, int maxRows) {
+        this(delegate, delayNanos, maxRows, Runtime.getRuntime().availableProcessors());
+    }
+
+    /** @param crowdedAbove callers waiting yield before parking only while more than this many call at once */
+    MicroBatchingScorer(Scorer delegate, long delayNanos, int maxRows, int crowdedAbove) {
         this.delegate = Objects.requireNonNull(delegate, "delegate");
         if (delayNanos <= 0 || maxRows < 1) {
             throw new IllegalArgumentException("delayNanos " + delayNanos + " and maxRows " + maxRows + " must be positive");
@@ -97,10 +121,12 @@ public final class MicroBatchingScorer implements Scorer {
         this.delayNanos = delayNanos;
         this.maxRows = maxRows;
         this.capacity = maxRows * QUEUED_BATCHES;
+        this.crowdedAbove = crowdedAbove;
         ModelVersion v = delegate.version();
         int count = Math.min(MAX_DISPATCHERS, Runtime.getRuntime().availableProcessors());
         List<Thread> threads = new ArrayList<>(count);
         this.idle = new AtomicReferenceArray<>(count);
+        this.running = new AtomicInteger(count);
         for (int i = 0; i < count; i++) {
             int slot = i;
             Thread t = new Thread(() -> dispatch(slot), "mlops-microbatch-" + v.name() + "-v" + v.version() + "-" + i);
@@ -124,18 +150,27 @@ public final class MicroBatchingScorer implements Scorer {
     @Override
     public Prediction score(Map<String, ?> row) {
         Objects.requireNonNull(row, "row");
-        if (closed) {
-            throw closedException();
+        if (closed || stopped) {
+            throw unavailable();
         }
+        int crowd = callers.incrementAndGet();
+        try {
+            return queueAndWait(row, crowd > crowdedAbove);
+        } finally {
+            callers.decrementAndGet();
+        }
+    }
+
+    private Prediction queueAndWait(Map<String, ?> row, boolean crowded) {
         PendingRow pending = new PendingRow(row, Thread.currentThread());
         boolean interrupted = false;
         while (queued.get() >= capacity) {
             // Held back until the dispatchers catch up; a batch takes about the delay to clear.
             LockSupport.parkNanos(this, delayNanos);
             interrupted |= Thread.interrupted();
-            if (closed) {
+            if (closed || stopped) {
                 restoreInterrupt(interrupted);
-                throw closedException();
+                throw unavailable();
             }
         }
         queue.offer(pending);
@@ -147,12 +182,13 @@ public final class MicroBatchingScorer implements Scorer {
             LockSupport.unpark(collecting);
         }
         // close() may have run between the check above and offer(): the dispatchers may be gone.
-        if (closed && queue.remove(pending)) {
+        if ((closed || stopped) && queue.remove(pending)) {
             queued.decrementAndGet();
             restoreInterrupt(interrupted);
-            throw closedException();
+            throw unavailable();
         }
-        if (batchesFull) {
+        if (crowded && batchesFull) {
+            // Stay runnable so that the dispatcher's unpark needs no futex wake; see the class comment.
             for (int i = 0; i < YIELDS_BEFORE_PARK && !pending.done; i++) {
                 Thread.yield();
             }
@@ -223,15 +259,15 @@ public final class MicroBatchingScorer implements Scorer {
                     batch.add(next);
                 }
                 queued.addAndGet(-batch.size());
-                boolean full = batch.size() == maxRows;
-                if (batchesFull != full) {
-                    batchesFull = full; // written on change only: callers read it on every call
-                }
                 if (!queue.isEmpty()) {
                     wakeIdleDispatcher(); // to collect the next batch while this one runs
                 }
                 if (batch.isEmpty()) {
-                    continue;
+                    continue; // another dispatcher drained it: says nothing about how full batches are
+                }
+                boolean full = maxRows > 1 && batch.size() == maxRows;
+                if (batchesFull != full) {
+                    batchesFull = full;
                 }
                 try {
                     run(batch, rows);
@@ -249,9 +285,16 @@ public final class MicroBatchingScorer implements Scorer {
             batch.forEach(p -> p.complete(null, new ConflictException("micro-batching of " + delegate.version().uri()
                     + " stopped: " + e, e)));
         } finally {
-            PendingRow left;
-            while ((left = queue.poll()) != null) {
-                left.complete(null, closedException());
+            collector.compareAndSet(self, null);
+            boolean last = running.decrementAndGet() == 0;
+            if (last) {
+                stopped = true; // before the drain: a caller queueing after it sees this and takes its row back
+            }
+            if (last || closed) {
+                PendingRow left;
+                while ((left = queue.poll()) != null) {
+                    left.complete(null, unavailable());
+                }
             }
         }
     }
@@ -289,6 +332,14 @@ public final class MicroBatchingScorer implements Scorer {
         for (int i = 0; i < batch.size(); i++) {
             batch.get(i).complete(predictions.get(i), null);
         }
+    }
+
+    private ConflictException unavailable() {
+        if (closed) {
+            return closedException();
+        }
+        return new ConflictException("micro-batching of " + delegate.version().uri()
+                + " stopped after an error (see the log); load the model again to score");
     }
 
     private ConflictException closedException() {

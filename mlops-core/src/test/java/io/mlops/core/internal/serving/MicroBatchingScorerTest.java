@@ -3,6 +3,7 @@ package io.mlops.core.internal.serving;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.mlops.api.ConflictException;
 import io.mlops.api.registry.ModelSignature;
 import io.mlops.api.registry.ModelVersion;
 import io.mlops.api.registry.ModelVersionStatus;
@@ -20,6 +21,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -147,6 +150,89 @@ class MicroBatchingScorerTest {
             for (int i = 0; i < 50; i++) {
                 assertThat(scorer.score(Map.of("x", (double) i)).values()).containsExactly((double) i);
             }
+        }
+    }
+
+    @Test
+    @Timeout(value = 20, unit = TimeUnit.SECONDS)
+    void whileBatchesLeaveFull_aCrowdedCallerWithNoAnswerYetStillParks_andCloseAnswersIt() throws Exception {
+        ShortOnceScorer model = new ShortOnceScorer(false);
+        // Every caller counts as crowded; the delay is far beyond the timeout, so a batch leaves
+        // only when full or when close() sends it.
+        MicroBatchingScorer scorer = new MicroBatchingScorer(model, TimeUnit.MINUTES.toNanos(5), 2, 0);
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            Future<Prediction> first = pool.submit(() -> scorer.score(Map.of("x", 1.0)));
+            Future<Prediction> second = pool.submit(() -> scorer.score(Map.of("x", 2.0)));
+            assertThat(first.get().values()).containsExactly(1.0);
+            assertThat(second.get().values()).containsExactly(2.0);
+            assertThat(scorer.batchesFull).as("a batch of maxRows rows left").isTrue();
+
+            // Alone, this caller yields, gets no answer meanwhile, and must end up parked on the scorer.
+            AtomicReference<Thread> lone = new AtomicReference<>();
+            Future<Prediction> answer = pool.submit(() -> {
+                lone.set(Thread.currentThread());
+                return scorer.score(Map.of("x", 3.0));
+            });
+            while (lone.get() == null || LockSupport.getBlocker(lone.get()) != scorer) {
+                Thread.sleep(1);
+            }
+            scorer.close();
+            assertThat(answer.get().values()).containsExactly(3.0);
+        } finally {
+            scorer.close();
+            pool.shutdownNow();
+        }
+        assertThat(model.batchSizes).containsExactly(2, 1);
+        assertThat(scorer.batchesFull).as("the lone row left short of maxRows").isFalse();
+    }
+
+    @Test
+    @Timeout(value = 20, unit = TimeUnit.SECONDS)
+    void anInterruptedCaller_getsItsAnswer_andKeepsItsInterrupt() throws Exception {
+        ShortOnceScorer model = new ShortOnceScorer(false);
+        // Batches leave only when full; in round 1 the caller waits by yielding first (round 0's batch was full).
+        try (MicroBatchingScorer scorer = new MicroBatchingScorer(model, TimeUnit.MINUTES.toNanos(5), 2, 0)) {
+            ExecutorService pool = Executors.newFixedThreadPool(1);
+            try {
+                for (int round = 0; round < 2; round++) {
+                    double x = round;
+                    Future<Prediction> partner = pool.submit(() -> scorer.score(Map.of("x", x + 100)));
+                    Thread.currentThread().interrupt();
+                    Prediction mine = scorer.score(Map.of("x", x));
+                    boolean keptInterrupt = Thread.interrupted();
+                    assertThat(keptInterrupt).as("interrupt kept in round %d", round).isTrue();
+                    assertThat(mine.values()).containsExactly(x);
+                    assertThat(partner.get().values()).containsExactly(x + 100);
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+            assertThat(scorer.batchesFull).isTrue();
+        }
+        assertThat(model.batchSizes).containsExactly(2, 2);
+    }
+
+    @Test
+    @Timeout(value = 20, unit = TimeUnit.SECONDS)
+    void whenEveryDispatcherStopsOnAnError_laterCallsAreRefused_notLeftParked() {
+        ShortOnceScorer model = new ShortOnceScorer(false) {
+            @Override
+            public List<Prediction> scoreBatch(List<? extends Map<String, ?>> rows) {
+                throw new NoClassDefFoundError("ai/onnxruntime/OrtSession");
+            }
+        };
+        try (MicroBatchingScorer scorer = new MicroBatchingScorer(model, 1_000_000L, 8)) {
+            List<String> messages = new ArrayList<>();
+            // Each call stops one dispatcher, until none is left and calls are refused.
+            for (int i = 0; i < MicroBatchingScorer.MAX_DISPATCHERS + 2; i++) {
+                assertThatThrownBy(() -> scorer.score(Map.of("x", 1.0)))
+                        .isInstanceOf(ConflictException.class)
+                        .satisfies(e -> messages.add(e.getMessage()));
+            }
+            assertThat(messages.get(0)).contains("stopped: java.lang.NoClassDefFoundError: ai/onnxruntime/OrtSession");
+            assertThat(messages.get(messages.size() - 1))
+                    .isEqualTo("micro-batching of models:/m/1 stopped after an error (see the log); load the model again to score");
         }
     }
 }
