@@ -5,18 +5,29 @@ import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.security.MessageDigest;
+import java.util.HexFormat;
 
 /**
  * Passes bytes through while hashing them, and at end of stream compares digest and length with
  * what was recorded, raising {@link IntegrityException} on a mismatch. A caller that reads to the
  * end therefore never silently accepts altered content.
+ *
+ * <p>Streams recorded at {@value #BACKGROUND_HASH_BYTES} bytes or more are hashed on another
+ * core while the caller reads ({@link BackgroundDigest}), when there is one: reading and hashing
+ * then overlap instead of adding up. The verdict still comes at end of stream, after the last
+ * byte is hashed.
  */
 public final class VerifyingInputStream extends FilterInputStream {
 
     private final String key;
     private final String expectedSha256;
     private final long expectedSize;
-    private final MessageDigest digest = Digests.sha256();
+    static final long BACKGROUND_HASH_BYTES = 8L * 1024 * 1024;
+    private static final boolean SPARE_CORE = Runtime.getRuntime().availableProcessors() > 1;
+
+    /** Exactly one of the two is set. */
+    private final MessageDigest digest;
+    private final BackgroundDigest background;
     private long count;
     private boolean verified;
 
@@ -25,6 +36,8 @@ public final class VerifyingInputStream extends FilterInputStream {
         this.key = key;
         this.expectedSha256 = expectedSha256;
         this.expectedSize = expectedSize;
+        this.background = SPARE_CORE && expectedSize >= BACKGROUND_HASH_BYTES ? new BackgroundDigest() : null;
+        this.digest = background == null ? Digests.sha256() : null;
     }
 
     @Override
@@ -33,7 +46,11 @@ public final class VerifyingInputStream extends FilterInputStream {
         if (b < 0) {
             verify();
         } else {
-            digest.update((byte) b);
+            if (background != null) {
+                background.update((byte) b);
+            } else {
+                digest.update((byte) b);
+            }
             count++;
         }
         return b;
@@ -45,7 +62,11 @@ public final class VerifyingInputStream extends FilterInputStream {
         if (n < 0) {
             verify();
         } else {
-            digest.update(buffer, offset, n);
+            if (background != null) {
+                background.update(buffer, offset, n);
+            } else {
+                digest.update(buffer, offset, n);
+            }
             count += n;
         }
         return n;
@@ -76,7 +97,7 @@ public final class VerifyingInputStream extends FilterInputStream {
             return;
         }
         verified = true;
-        String actual = Digests.hex(digest);
+        String actual = HexFormat.of().formatHex(background != null ? background.finish() : digest.digest());
         if (count != expectedSize || !actual.equals(expectedSha256)) {
             throw new IntegrityException("artifact '" + key + "' does not match its recorded digest: expected sha256 "
                     + expectedSha256 + " and " + expectedSize + " bytes, read sha256 " + actual + " and " + count
