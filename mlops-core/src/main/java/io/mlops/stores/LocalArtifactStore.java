@@ -141,7 +141,8 @@ public final class LocalArtifactStore extends BaseArtifactStore {
         StoredObject object = statValidated(key).orElseThrow(() -> new NotFoundException(
                 "artifact '" + key + "' does not exist in " + location()));
         try {
-            return new VerifyingInputStream(Files.newInputStream(dataPath(key)), key, object.sha256(), object.size());
+            return VerifyingInputStream.hashingAlongside(Files.newInputStream(dataPath(key)), key, object.sha256(),
+                    object.size());
         } catch (NoSuchFileException e) {
             throw new IntegrityException("artifact '" + key + "' is recorded (sha256 " + object.sha256()
                     + ") but its file '" + dataPath(key) + "' is missing", e);

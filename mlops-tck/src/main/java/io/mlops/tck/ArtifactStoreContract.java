@@ -141,6 +141,22 @@ public abstract class ArtifactStoreContract {
     }
 
     @Test
+    void open_largeArtifactReplacedBehindTheStoresBack_raisesIntegrityErrorWhenRead() throws Exception {
+        // Past 8 MiB, where a store may hash on another core while the caller reads.
+        byte[] bytes = randomBytes(9 * 1024 * 1024 + 123, 14);
+        store.put("models/big.onnx", new ByteArrayInputStream(bytes));
+        assertThat(read("models/big.onnx")).isEqualTo(bytes);
+        byte[] tampered = bytes.clone();
+        tampered[bytes.length - 1] ^= 1;
+        replaceBytesBehindTheStoresBack(store, "models/big.onnx", tampered);
+
+        assertThatThrownBy(() -> read("models/big.onnx"))
+                .isInstanceOf(IntegrityException.class)
+                .hasMessageContaining("models/big.onnx")
+                .hasMessageContaining(sha256(bytes));
+    }
+
+    @Test
     void list_byPrefix_sortedByKey() {
         store.put("runs/r1/b.txt", new ByteArrayInputStream(new byte[] {1}));
         store.put("runs/r1/a.txt", new ByteArrayInputStream(new byte[] {2}));

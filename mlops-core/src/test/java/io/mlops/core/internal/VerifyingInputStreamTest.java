@@ -32,7 +32,8 @@ class VerifyingInputStreamTest {
     }
 
     private static VerifyingInputStream verifying(byte[] served, byte[] recorded) {
-        return new VerifyingInputStream(new ByteArrayInputStream(served), "k", Digests.sha256Hex(recorded), recorded.length);
+        return VerifyingInputStream.hashingAlongside(new ByteArrayInputStream(served), "k", Digests.sha256Hex(recorded),
+                recorded.length);
     }
 
     /** Reads with single bytes, skips and reads of odd lengths, so chunks fill at every offset. */
@@ -69,6 +70,23 @@ class VerifyingInputStreamTest {
                 assertThat(in.read()).as("read again after the end").isEqualTo(-1);
             }
         }
+    }
+
+    @Test
+    void hashingOnTheReadingThread_givesTheSameVerdicts() throws IOException {
+        byte[] recorded = random(LARGE, 31);
+        try (VerifyingInputStream in = new VerifyingInputStream(new ByteArrayInputStream(recorded), "k",
+                Digests.sha256Hex(recorded), LARGE)) {
+            assertThat(readMixed(in)).isEqualTo(recorded);
+        }
+        byte[] served = recorded.clone();
+        served[0] ^= 1;
+        assertThatThrownBy(() -> {
+            try (VerifyingInputStream in = new VerifyingInputStream(new ByteArrayInputStream(served), "k",
+                    Digests.sha256Hex(recorded), LARGE)) {
+                readMixed(in);
+            }
+        }).isInstanceOf(IntegrityException.class);
     }
 
     @Test
