@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.mlops.api.AlreadyExistsException;
+import io.mlops.api.IntegrityException;
 
 import io.mlops.api.artifact.ArtifactStore;
 import io.mlops.api.artifact.StoredObject;
@@ -79,5 +80,19 @@ class LocalArtifactStoreTest extends ArtifactStoreContract {
                 .isInstanceOf(AlreadyExistsException.class)
                 .hasMessageContaining("reports.json");
         assertThat(store.list("")).extracting(StoredObject::key).containsExactly("model", "reports.json/summary.txt");
+    }
+
+    @Test
+    void largeTamperedArtifact_reportsTheDigestOfTheBytesActuallyRead() throws Exception {
+        // Large enough to be hashed on another core; the change is in the first reused buffer.
+        byte[] bytes = randomBytes(9 * 1024 * 1024 + 123, 15);
+        store.put("models/big.bin", new ByteArrayInputStream(bytes));
+        byte[] tampered = bytes.clone();
+        tampered[4 * 256 * 1024] ^= 1;
+        replaceBytesBehindTheStoresBack(store, "models/big.bin", tampered);
+
+        assertThatThrownBy(() -> read("models/big.bin"))
+                .isInstanceOf(IntegrityException.class)
+                .hasMessageContaining("read sha256 " + sha256(tampered) + " and " + tampered.length + " bytes");
     }
 }

@@ -21,25 +21,32 @@ import java.util.HexFormat;
  * same JVM: about 7% slower), so the other stores hash on the reading thread.
  */
 public final class VerifyingInputStream extends FilterInputStream {
+    static final long BACKGROUND_HASH_BYTES = 8L * 1024 * 1024;
+    private static final boolean SPARE_CORE = Runtime.getRuntime().availableProcessors() > 1;
 
     private final String key;
     private final String expectedSha256;
     private final long expectedSize;
-    static final long BACKGROUND_HASH_BYTES = 8L * 1024 * 1024;
-    private static final boolean SPARE_CORE = Runtime.getRuntime().availableProcessors() > 1;
-
     /** Exactly one of the two is set. */
     private final MessageDigest digest;
     private final BackgroundDigest background;
     private long count;
     private boolean verified;
+    /** A failed verdict, given again at every later end of stream: a second read never looks clean. */
+    private IntegrityException failure;
 
     /** Hashes on the reading thread. */
     public VerifyingInputStream(InputStream in, String key, String expectedSha256, long expectedSize) {
         this(in, key, expectedSha256, expectedSize, false);
     }
 
-    /** Hashes large streams on another core, for sources whose reads leave a core free. */
+    /**
+     * Hashes on another core while the caller reads, for sources whose reads leave a core free,
+     * when the stream is recorded at {@value #BACKGROUND_HASH_BYTES} bytes or more and the
+     * machine has more than one core; otherwise on the reading thread. Such a stream holds up to
+     * 1 MiB of buffers and shares a pool of daemon threads ({@code mlops-sha256-*}, one per core,
+     * gone after 30 s idle) with the others.
+     */
     public static VerifyingInputStream hashingAlongside(InputStream in, String key, String expectedSha256,
             long expectedSize) {
         return new VerifyingInputStream(in, key, expectedSha256, expectedSize, true);
@@ -56,16 +63,25 @@ public final class VerifyingInputStream extends FilterInputStream {
         this.digest = background == null ? Digests.sha256() : null;
     }
 
+    /** Whether this stream hashes on another core; for tests. */
+    boolean hashesInBackground() {
+        return background != null;
+    }
+
     @Override
     public int read() throws IOException {
         int b = super.read();
         if (b < 0) {
             verify();
         } else {
-            if (background != null) {
-                background.update((byte) b);
-            } else {
+            if (background == null) {
                 digest.update((byte) b);
+            } else {
+                try {
+                    background.update((byte) b);
+                } catch (IllegalStateException e) {
+                    throw unverifiable(e);
+                }
             }
             count++;
         }
@@ -78,10 +94,14 @@ public final class VerifyingInputStream extends FilterInputStream {
         if (n < 0) {
             verify();
         } else {
-            if (background != null) {
-                background.update(buffer, offset, n);
-            } else {
+            if (background == null) {
                 digest.update(buffer, offset, n);
+            } else {
+                try {
+                    background.update(buffer, offset, n);
+                } catch (IllegalStateException e) {
+                    throw unverifiable(e);
+                }
             }
             count += n;
         }
@@ -108,16 +128,29 @@ public final class VerifyingInputStream extends FilterInputStream {
         return false;
     }
 
+    private IntegrityException unverifiable(IllegalStateException e) {
+        failure = new IntegrityException("artifact '" + key + "' could not be verified: " + e.getMessage(), e);
+        return failure;
+    }
+
     private void verify() {
+        if (failure != null) {
+            throw failure;
+        }
         if (verified) {
             return;
         }
-        verified = true;
-        String actual = HexFormat.of().formatHex(background != null ? background.finish() : digest.digest());
+        String actual;
+        try {
+            actual = HexFormat.of().formatHex(background != null ? background.finish() : digest.digest());
+        } catch (IllegalStateException e) {
+            throw unverifiable(e);
+        }
         if (count != expectedSize || !actual.equals(expectedSha256)) {
-            throw new IntegrityException("artifact '" + key + "' does not match its recorded digest: expected sha256 "
+            throw failure = new IntegrityException("artifact '" + key + "' does not match its recorded digest: expected sha256 "
                     + expectedSha256 + " and " + expectedSize + " bytes, read sha256 " + actual + " and " + count
                     + " bytes; the stored bytes were altered or damaged");
         }
+        verified = true;
     }
 }

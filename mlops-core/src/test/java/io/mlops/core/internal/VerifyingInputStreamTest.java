@@ -21,7 +21,9 @@ import org.junit.jupiter.api.Timeout;
 /**
  * Verification at end of stream, both for small streams hashed as they are read and for large
  * ones hashed on another core: the same bytes come out, and any change is caught at the end.
+ * Background waits are uninterruptible, so only a separate-thread timeout turns a hang into a failure.
  */
+@Timeout(value = 60, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class VerifyingInputStreamTest {
     private static final int LARGE = (int) VerifyingInputStream.BACKGROUND_HASH_BYTES + 3 * BackgroundDigest.CHUNK_BYTES + 17;
 
@@ -69,6 +71,33 @@ class VerifyingInputStreamTest {
                 assertThat(readMixed(in)).as("%d bytes", size).isEqualTo(bytes);
                 assertThat(in.read()).as("read again after the end").isEqualTo(-1);
             }
+        }
+    }
+
+    @Test
+    void hashingAlongside_goesToTheBackground_onlyForLargeStreams_withASpareCore() {
+        boolean spareCore = Runtime.getRuntime().availableProcessors() > 1;
+        byte[] large = new byte[LARGE];
+        byte[] under = new byte[(int) VerifyingInputStream.BACKGROUND_HASH_BYTES - 1];
+        assertThat(verifying(large, large).hashesInBackground()).isEqualTo(spareCore);
+        assertThat(verifying(under, under).hashesInBackground()).isFalse();
+        assertThat(new VerifyingInputStream(new ByteArrayInputStream(large), "k", Digests.sha256Hex(large), LARGE)
+                .hashesInBackground()).isFalse();
+        if (System.getenv("CI") != null) {
+            assertThat(spareCore).as("on one core the large-stream tests cover only the inline path").isTrue();
+        }
+    }
+
+    @Test
+    void aFailedVerdict_isGivenAgain_onEveryLaterRead() throws IOException {
+        byte[] recorded = random(LARGE, 41);
+        byte[] served = recorded.clone();
+        served[7] ^= 1;
+        try (VerifyingInputStream in = verifying(served, recorded)) {
+            assertThatThrownBy(() -> in.transferTo(java.io.OutputStream.nullOutputStream()))
+                    .isInstanceOf(IntegrityException.class);
+            assertThatThrownBy(in::read).isInstanceOf(IntegrityException.class);
+            assertThatThrownBy(() -> in.read(new byte[10], 0, 10)).isInstanceOf(IntegrityException.class);
         }
     }
 
