@@ -24,13 +24,14 @@ import java.util.concurrent.atomic.AtomicLong;
  * the server handle ({@code ModelServer.scorer}), with micro-batching on
  * ({@code microBatching(delay, 64)}) and off (one runtime call per caller call, the baseline), in
  * alternating trials; each trial warms up, then counts completed calls over a fixed time. The line
- * gives median throughputs over the trials.
+ * gives median throughputs over the trials, their ratio, and the median of the trials' own ratios
+ * ({@code ratio_paired}).
  */
 final class ConcurrentScoringBenchmark {
     static final int THREADS = Integer.getInteger("bench.concurrent.threads", 64);
     static final int MAX_ROWS = Integer.getInteger("bench.concurrent.max_rows", 64);
     static final long DELAY_US = Long.getLong("bench.concurrent.delay_us", 200);
-    static final int TRIALS = Integer.getInteger("bench.concurrent.trials", 3);
+    static final int TRIALS = Integer.getInteger("bench.concurrent.trials", 5);
     static final double WARMUP_S = 2;
     static final double MEASURE_S = Double.parseDouble(System.getProperty("bench.concurrent.seconds", "5"));
     static final boolean CEILING = Boolean.parseBoolean(System.getProperty("bench.concurrent.ceiling", "true"));
@@ -57,6 +58,8 @@ final class ConcurrentScoringBenchmark {
             }
             List<Double> batchedRates = new ArrayList<>();
             List<Double> perCallRates = new ArrayList<>();
+            // Each trial runs both back to back, so their ratio is free of the host's slower and faster spells.
+            List<Double> trialRatios = new ArrayList<>();
             long failed = 0;
             try (Mlops mlops = ScoringFixtures.openMlops()) {
                 ScoringFixtures.register(mlops, model, ScoringFixtures.modelBytes(dir, model));
@@ -70,13 +73,15 @@ final class ConcurrentScoringBenchmark {
                                 trial + 1, micro ? "micro-batched" : "per-call", t.perSecond(),
                                 t.failed() > 0 ? " (" + t.failed() + " failed)" : "");
                     }
+                    trialRatios.add(batchedRates.get(trial) / perCallRates.get(trial));
                 }
             }
             double b = Stats.median(batchedRates);
             double p = Stats.median(perCallRates);
             lines.add(String.format(Locale.ROOT, "BENCH score.concurrent64 model=%s threads=%d delay_us=%d max_rows=%d"
-                    + " batched_per_s=%.0f percall_per_s=%.0f ratio=%.2f failed=%d trials=%d%s",
-                    model, THREADS, DELAY_US, MAX_ROWS, b, p, b / p, failed, TRIALS, server ? "" : " sdk_via=scorer"));
+                    + " batched_per_s=%.0f percall_per_s=%.0f ratio=%.2f ratio_paired=%.2f failed=%d trials=%d%s",
+                    model, THREADS, DELAY_US, MAX_ROWS, b, p, b / p, Stats.median(trialRatios), failed, TRIALS,
+                    server ? "" : " sdk_via=scorer"));
             if (CEILING && lines.stream().noneMatch(l -> l.startsWith("BENCH score.concurrent64.ceiling"))) {
                 lines.add(ceiling(dir, model, rows));
             }
