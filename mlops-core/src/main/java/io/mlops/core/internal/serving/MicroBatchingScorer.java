@@ -84,7 +84,6 @@ public final class MicroBatchingScorer implements Scorer {
     private final int crowdedAbove;
     /** Dispatchers still running; when the last one stops, calls are refused as after close(). */
     private final AtomicInteger running;
-    private volatile boolean stopped;
     private volatile boolean closed;
 
     /** One caller's row and, once scored, its answer. */
@@ -150,7 +149,7 @@ public final class MicroBatchingScorer implements Scorer {
     @Override
     public Prediction score(Map<String, ?> row) {
         Objects.requireNonNull(row, "row");
-        if (closed || stopped) {
+        if (refusing()) {
             throw unavailable();
         }
         int crowd = callers.incrementAndGet();
@@ -168,7 +167,7 @@ public final class MicroBatchingScorer implements Scorer {
             // Held back until the dispatchers catch up; a batch takes about the delay to clear.
             LockSupport.parkNanos(this, delayNanos);
             interrupted |= Thread.interrupted();
-            if (closed || stopped) {
+            if (refusing()) {
                 restoreInterrupt(interrupted);
                 throw unavailable();
             }
@@ -182,7 +181,7 @@ public final class MicroBatchingScorer implements Scorer {
             LockSupport.unpark(collecting);
         }
         // close() may have run between the check above and offer(): the dispatchers may be gone.
-        if ((closed || stopped) && queue.remove(pending)) {
+        if (refusing() && queue.remove(pending)) {
             queued.decrementAndGet();
             restoreInterrupt(interrupted);
             throw unavailable();
@@ -286,10 +285,8 @@ public final class MicroBatchingScorer implements Scorer {
                     + " stopped: " + e, e)));
         } finally {
             collector.compareAndSet(self, null);
+            // Counted down before the drain: a caller queueing after it sees refusing() and takes its row back.
             boolean last = running.decrementAndGet() == 0;
-            if (last) {
-                stopped = true; // before the drain: a caller queueing after it sees this and takes its row back
-            }
             if (last || closed) {
                 PendingRow left;
                 while ((left = queue.poll()) != null) {
@@ -332,6 +329,11 @@ public final class MicroBatchingScorer implements Scorer {
         for (int i = 0; i < batch.size(); i++) {
             batch.get(i).complete(predictions.get(i), null);
         }
+    }
+
+    /** Closed, or every dispatcher has stopped. */
+    private boolean refusing() {
+        return closed || running.get() == 0;
     }
 
     private ConflictException unavailable() {
