@@ -47,6 +47,8 @@ import org.slf4j.LoggerFactory;
  */
 final class ScoringHandler extends Handler.Abstract {
     static final String JSON_TYPE = "application/json";
+    /** Most of a refused body read and dropped so that the refusal reaches the client. */
+    static final long MAX_DISCARDED_BYTES = 2L * 1024 * 1024;
     private static final String PROMETHEUS_TYPE = "text/plain; version=0.0.4; charset=utf-8";
     private static final String PREFIX = "/v1/models/";
     private static final String SUFFIX = "/predict";
@@ -158,6 +160,7 @@ final class ScoringHandler extends Handler.Abstract {
         requireJson(request);
         long declared = request.getLength();
         if (declared > maxBodyBytes) {
+            discardRest(Content.Source.asInputStream(request));
             throw tooLarge(declared + " bytes");
         }
         ModelUri uri = uri(match);
@@ -308,6 +311,7 @@ final class ScoringHandler extends Handler.Abstract {
         try {
             for (int n = in.read(buffer); n != -1; n = in.read(buffer)) {
                 if (out.size() + (long) n > maxBodyBytes) {
+                    discardRest(in);
                     throw tooLarge("more than that");
                 }
                 out.write(buffer, 0, n);
@@ -316,6 +320,24 @@ final class ScoringHandler extends Handler.Abstract {
             throw HttpError.badRequest("unreadable_body", "the request body could not be read to its end");
         }
         return out.toByteArray();
+    }
+
+    /**
+     * Reads and drops what is left of a refused body, up to {@value #MAX_DISCARDED_BYTES} bytes.
+     * Closing a connection with request bytes still unread makes the kernel send a reset, which
+     * can destroy the 413 before the client reads it; past the bound the connection is closed
+     * anyway, as a client sending that much after the limit is not worth the server's time.
+     */
+    private static void discardRest(InputStream in) {
+        byte[] buffer = new byte[8192];
+        long discarded = 0;
+        try {
+            for (int n = in.read(buffer); n != -1 && discarded < MAX_DISCARDED_BYTES; n = in.read(buffer)) {
+                discarded += n;
+            }
+        } catch (IOException e) {
+            // The client went away or broke the body: the 413 is all it gets either way.
+        }
     }
 
     private HttpError tooLarge(String size) {

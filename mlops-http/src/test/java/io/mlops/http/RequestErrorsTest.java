@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -171,7 +172,8 @@ class RequestErrorsTest {
         assertThat(e.post(Endpoint.ALIAS_PATH, body).status()).isEqualTo(200);
     }
 
-    @Test
+    /** Repeated: the 413 used to be lost now and then to a reset when the server closed on unread bytes. */
+    @RepeatedTest(20)
     void predict_chunkedBodyOverLimit_is413() {
         byte[] body = rows(64 * 1024).getBytes(StandardCharsets.UTF_8);
 
