@@ -15,6 +15,7 @@ import io.mlops.api.registry.ModelSignature;
 import io.mlops.api.registry.ModelVersion;
 import io.mlops.api.registry.TensorSpec;
 import io.mlops.api.registry.ValueKind;
+import io.mlops.api.serving.FeatureColumns;
 import io.mlops.api.serving.FeatureSpec;
 import io.mlops.api.serving.Prediction;
 import io.mlops.api.serving.Scorer;
@@ -111,7 +112,29 @@ final class OnnxScorer implements Scorer {
     public List<Prediction> scoreBatch(List<? extends Map<String, ?>> rows) {
         Objects.requireNonNull(rows, "rows");
         encoder.check();
-        int n = rows.size();
+        return score(rows.size(), (from, count, tensorRows, staging) ->
+                encoder.encode(rows, from, count, tensorRows, staging));
+    }
+
+    @Override
+    public List<Prediction> scoreColumns(FeatureColumns columns) {
+        Objects.requireNonNull(columns, "columns");
+        encoder.check();
+        if (!encoder.takesColumns()) {
+            return scoreBatch(columns.asRows());
+        }
+        encoder.checkColumns(columns);
+        return score(columns.rows(), (from, count, tensorRows, staging) ->
+                encoder.encodeColumns(columns, from, count, tensorRows, staging));
+    }
+
+    /** Writes rows {@code [from, from + count)} into staging buffers; returns the [N, F] input's width. */
+    @FunctionalInterface
+    private interface ChunkEncoder {
+        int encode(int from, int count, int tensorRows, RowEncoder.Staging staging);
+    }
+
+    private List<Prediction> score(int n, ChunkEncoder chunkEncoder) {
         if (n > options.maxBatchRows()) {
             throw new InvalidArgumentException("batch of " + n + " rows exceeds maxBatchRows " + options.maxBatchRows()
                     + " of model '" + version.name() + "' version " + version.version()
@@ -130,7 +153,7 @@ final class OnnxScorer implements Scorer {
             for (int from = 0; from < n; from += chunk) {
                 int count = Math.min(chunk, n - from);
                 int tensorRows = encoder.fixedBatch() > 0 ? encoder.fixedBatch() : count;
-                List<Prediction> part = runChunk(rows, from, count, tensorRows);
+                List<Prediction> part = runChunk(chunkEncoder, from, count, tensorRows);
                 if (predictions == null) {
                     return Collections.unmodifiableList(part);
                 }
@@ -142,10 +165,10 @@ final class OnnxScorer implements Scorer {
         }
     }
 
-    private List<Prediction> runChunk(List<? extends Map<String, ?>> rows, int from, int count, int tensorRows) {
+    private List<Prediction> runChunk(ChunkEncoder chunkEncoder, int from, int count, int tensorRows) {
         RowEncoder.Staging staging = encoder.borrow(tensorRows);
         try {
-            int columns = encoder.encode(rows, from, count, tensorRows, staging);
+            int columns = chunkEncoder.encode(from, count, tensorRows, staging);
             try (Inputs inputs = new Inputs(encoder.tensors(env, staging, tensorRows, columns));
                     OrtSession.Result result = session.run(inputs.tensors())) {
                 return reader.read(result, count, tensorRows);

@@ -9,6 +9,7 @@ import io.mlops.api.registry.DataType;
 import io.mlops.api.registry.ModelSignature;
 import io.mlops.api.registry.TensorSpec;
 import io.mlops.api.registry.ValueKind;
+import io.mlops.api.serving.FeatureColumns;
 import io.mlops.api.serving.FeatureSpec;
 import io.mlops.api.serving.NanPolicy;
 import java.math.BigDecimal;
@@ -298,6 +299,194 @@ final class RowEncoder {
             copyRow(count - 1, r, columns, staging);
         }
         return columns;
+    }
+
+    /**
+     * Whether {@link #encodeColumns} can take a batch given column by column: the model names its
+     * features. A model that takes only a whole vector under one name is scored through row views.
+     */
+    boolean takesColumns() {
+        return unsupported == null && !features.isEmpty();
+    }
+
+    /**
+     * Checks that the batch has a column for every feature and no other, before anything is written.
+     *
+     * @throws InvalidArgumentException naming the missing and unknown columns
+     */
+    void checkColumns(FeatureColumns columns) {
+        List<String> missing = new ArrayList<>();
+        for (Feature f : features) {
+            if (!columns.contains(f.name())) {
+                missing.add(f.name());
+            }
+        }
+        List<String> unknown = new ArrayList<>();
+        for (String name : columns.names()) {
+            if (!byName.containsKey(name)) {
+                unknown.add(name);
+            }
+        }
+        if (missing.isEmpty() && unknown.isEmpty()) {
+            return;
+        }
+        StringBuilder msg = new StringBuilder("the columns");
+        if (!missing.isEmpty()) {
+            msg.append(" lack feature").append(missing.size() == 1 ? " " : "s ").append(limit(missing));
+        }
+        if (!unknown.isEmpty()) {
+            msg.append(missing.isEmpty() ? "" : " and").append(" include unknown feature")
+                    .append(unknown.size() == 1 ? " " : "s ").append(limit(unknown));
+        }
+        throw new InvalidArgumentException(msg.append("; the model expects ").append(describeRows()).toString());
+    }
+
+    /**
+     * Writes rows {@code [from, from + count)} of a batch given column by column (already passed
+     * through {@link #checkColumns}), then pads to {@code tensorRows} as {@link #encode} does. Each
+     * column is copied in one piece and converted in a tight loop: no map lookups, no boxing.
+     *
+     * @return the number of columns written per row of the [N, F] input (1 for per-feature inputs)
+     */
+    int encodeColumns(FeatureColumns columns, int from, int count, int tensorRows, Staging staging) {
+        for (Feature f : features) {
+            writeColumn(columns, f, from, count, staging);
+        }
+        for (int r = count; r < tensorRows; r++) {
+            copyRow(count - 1, r, width, staging);
+        }
+        return width;
+    }
+
+    private void writeColumn(FeatureColumns columns, Feature f, int from, int count, Staging staging) {
+        Slot slot = slots.get(f.slot());
+        String name = f.name();
+        FeatureColumns.ColumnType type = columns.type(name);
+        boolean fits = switch (slot.type()) {
+            case STRING -> type == FeatureColumns.ColumnType.STRING;
+            case BOOL -> type == FeatureColumns.ColumnType.BOOLEAN;
+            default -> type != FeatureColumns.ColumnType.STRING && type != FeatureColumns.ColumnType.BOOLEAN;
+        };
+        if (!fits) {
+            throw new InvalidArgumentException("column '" + name + "' holds " + type + " values; expected "
+                    + expectedColumn(slot.type()));
+        }
+        if (slot.type() == DataType.STRING) {
+            // Per-feature string inputs are [N] or [N, 1]: the column is contiguous in the staging array.
+            columns.copy(name, from, count, staging.strings[f.slot()], 0);
+            return;
+        }
+        Object values = scratch(type, count);
+        columns.copy(name, from, count, values, 0);
+        ByteBuffer buffer = staging.numbers[f.slot()];
+        int stride = slot.width();
+        int column = f.column();
+        switch (slot.type()) {
+            case BOOL -> {
+                boolean[] flags = (boolean[]) values;
+                for (int r = 0; r < count; r++) {
+                    buffer.put(r * stride + column, (byte) (flags[r] ? 1 : 0));
+                }
+            }
+            case FLOAT -> {
+                if (values instanceof float[] floats) {
+                    rejectNaNColumn(floats, from, name);
+                    if (stride == 1) {
+                        buffer.asFloatBuffer().put(0, floats, 0, count);
+                        return;
+                    }
+                }
+                for (int r = 0; r < count; r++) {
+                    double d = realAt(values, r);
+                    if (Double.isNaN(d) && nanPolicy == NanPolicy.REJECT) {
+                        throw nanRejected(from + r, name);
+                    }
+                    buffer.putFloat((r * stride + column) * 4, (float) d);
+                }
+            }
+            case DOUBLE -> {
+                for (int r = 0; r < count; r++) {
+                    double d = realAt(values, r);
+                    if (Double.isNaN(d) && nanPolicy == NanPolicy.REJECT) {
+                        throw nanRejected(from + r, name);
+                    }
+                    buffer.putDouble((r * stride + column) * 8, d);
+                }
+            }
+            case INT64 -> {
+                for (int r = 0; r < count; r++) {
+                    buffer.putLong((r * stride + column) * 8, wholeAt(values, r, from + r, name, slot));
+                }
+            }
+            case INT32 -> {
+                for (int r = 0; r < count; r++) {
+                    long v = wholeAt(values, r, from + r, name, slot);
+                    if (v < Integer.MIN_VALUE || v > Integer.MAX_VALUE) {
+                        throw new InvalidArgumentException("row " + (from + r) + ": " + quoted(name) + " is " + v
+                                + ", outside the INT32 range of the model's input '" + slot.name() + "'");
+                    }
+                    buffer.putInt((r * stride + column) * 4, (int) v);
+                }
+            }
+            default -> throw new IllegalStateException("unexpected row input type " + slot.type());
+        }
+    }
+
+    private static String expectedColumn(DataType type) {
+        return switch (type) {
+            case STRING -> "strings (model type STRING)";
+            case BOOL -> "booleans (model type BOOL)";
+            case INT64, INT32 -> "whole numbers as long[] or int[], or float[]/double[] of whole values (model type "
+                    + type + ")";
+            default -> "numbers as float[], double[], long[] or int[] (model type " + type + ")";
+        };
+    }
+
+    private static Object scratch(FeatureColumns.ColumnType type, int count) {
+        return switch (type) {
+            case FLOAT -> new float[count];
+            case DOUBLE -> new double[count];
+            case LONG -> new long[count];
+            case INT -> new int[count];
+            case BOOLEAN -> new boolean[count];
+            case STRING -> new String[count];
+        };
+    }
+
+    private void rejectNaNColumn(float[] values, int firstRow, String feature) {
+        if (nanPolicy == NanPolicy.REJECT) {
+            for (int r = 0; r < values.length; r++) {
+                if (Float.isNaN(values[r])) {
+                    throw nanRejected(firstRow + r, feature);
+                }
+            }
+        }
+    }
+
+    private static double realAt(Object values, int r) {
+        if (values instanceof float[] a) {
+            return a[r];
+        } else if (values instanceof double[] a) {
+            return a[r];
+        } else if (values instanceof long[] a) {
+            return a[r];
+        }
+        return ((int[]) values)[r];
+    }
+
+    /** Whole numbers only, as for row maps: 2.7 is refused, 2.0 is taken as 2. */
+    private static long wholeAt(Object values, int r, int rowIndex, String feature, Slot slot) {
+        if (values instanceof long[] a) {
+            return a[r];
+        } else if (values instanceof int[] a) {
+            return a[r];
+        }
+        double d = realAt(values, r);
+        if (d == Math.rint(d) && Math.abs(d) < 0x1p63) {
+            return (long) d;
+        }
+        Object boxed = values instanceof float[] a ? (Object) a[r] : (Object) d;
+        throw notWhole(rowIndex, feature, boxed, slot);
     }
 
     private int encodeRow(Map<String, ?> row, int rowIndex, int at, int columns, Staging staging) {

@@ -17,6 +17,7 @@ import io.mlops.api.monitoring.LoggedPrediction;
 import io.mlops.api.monitoring.PredictionLogOptions;
 import io.mlops.api.registry.ModelVersion;
 import io.mlops.api.registry.NewModelVersion;
+import io.mlops.api.serving.FeatureColumns;
 import io.mlops.api.serving.Scorer;
 import io.mlops.core.internal.serving.DefaultModelServer;
 import io.mlops.monitoring.DriftMonitor;
@@ -115,6 +116,32 @@ class MonitoringThroughServerTest {
             assertThat(logged).extracting(p -> p.inputs().get("x")).containsExactlyInAnyOrder(1.5, 2.5, 3.0, 4.0);
             assertThat(logged).filteredOn(p -> !p.requestId().equals("application-1"))
                     .allSatisfy(p -> assertThat(p.requestId()).matches("[0-9a-f]{32}"));
+        }
+    }
+
+    @Test
+    void servedColumns_areLoggedRowByRowWithTheirRequestIds() throws Exception {
+        try (ModelServer server = ModelServer.builder(mlops).pollInterval(Duration.ZERO)
+                .predictionLog(PredictionLogOptions.DEFAULTS).build()) {
+            Scorer scorer = server.scorer("models:/scale/1");
+            FeatureColumns columns = FeatureColumns.builder().numbers("x", new double[] {5.0, 6.5}).build();
+            assertThat(scorer.scoreColumns(List.of("col-1", "col-2"), columns)).extracting(p -> p.values().get(0))
+                    .containsExactly(10.0, 13.0);
+            assertThat(scorer.scoreColumns(FeatureColumns.builder().numbers("x", new float[] {7f}).build()))
+                    .extracting(p -> p.values().get(0)).containsExactly(14.0);
+            assertThatThrownBy(() -> scorer.scoreColumns(List.of("only-one"), columns))
+                    .isInstanceOf(InvalidArgumentException.class)
+                    .hasMessageContaining("got 1 request ids for 2 rows in the columns");
+            flush(server);
+
+            List<LoggedPrediction> logged = mlops.monitoring().predictions(MODEL, 1, Instant.EPOCH,
+                    Instant.now().plusSeconds(1), 100);
+            assertThat(logged).hasSize(3);
+            LoggedPrediction second = logged.stream().filter(p -> "col-2".equals(p.requestId())).findFirst().orElseThrow();
+            assertThat(second.inputs()).containsEntry("x", 6.5);
+            assertThat(second.values()).containsExactly(13.0);
+            assertThat(logged).extracting(p -> ((Number) p.inputs().get("x")).doubleValue())
+                    .containsExactlyInAnyOrder(5.0, 6.5, 7.0);
         }
     }
 

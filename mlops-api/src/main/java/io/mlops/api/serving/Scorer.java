@@ -63,6 +63,33 @@ public interface Scorer extends AutoCloseable {
     List<Prediction> scoreBatch(List<? extends Map<String, ?>> rows);
 
     /**
+     * Scores a batch given column by column; the same rules and results as {@link #scoreBatch}
+     * on the equivalent row maps, with the same errors (which name the row). The ONNX scorer copies
+     * typed columns straight into the model's input buffers, which makes this the fastest way to
+     * score many rows; this default scores the rows through {@link FeatureColumns#asRows()}.
+     *
+     * <pre>{@code
+     * FeatureColumns batch = FeatureColumns.builder()
+     *         .numbers("age", new double[] {41, 29})
+     *         .strings("job", new String[] {"admin.", "technician"})
+     *         .build();
+     * List<Prediction> predictions = scorer.scoreColumns(batch);
+     * }</pre>
+     */
+    default List<Prediction> scoreColumns(FeatureColumns columns) {
+        java.util.Objects.requireNonNull(columns, "columns");
+        return scoreBatch(columns.asRows());
+    }
+
+    /**
+     * Scores a batch given column by column under the caller's request ids, one per row; see
+     * {@link #score(String, Map)}. Scorers that do not log predictions ignore the ids.
+     */
+    default List<Prediction> scoreColumns(List<String> requestIds, FeatureColumns columns) {
+        return scoreColumns(columns);
+    }
+
+    /**
      * Runs the model on whole input tensors, for models whose inputs are not rows of features
      * (for example a lookup table and its indices). Inputs are Java arrays of the input's element
      * type whose nesting depth is the tensor's rank ({@code float[][]} for {@code [N, F]}), or a

@@ -4,6 +4,7 @@ import io.mlops.api.ConflictException;
 import io.mlops.api.InvalidArgumentException;
 import io.mlops.api.registry.ModelVersion;
 import io.mlops.api.serving.FeatureSpec;
+import io.mlops.api.serving.FeatureColumns;
 import io.mlops.api.serving.Prediction;
 import io.mlops.api.serving.Scorer;
 import java.util.ArrayList;
@@ -211,6 +212,14 @@ public final class MicroBatchingScorer implements Scorer {
             throw closedException();
         }
         return delegate.scoreBatch(rows);
+    }
+
+    @Override
+    public List<Prediction> scoreColumns(FeatureColumns columns) {
+        if (closed) {
+            throw closedException();
+        }
+        return delegate.scoreColumns(columns);
     }
 
     @Override

@@ -4,6 +4,7 @@ import io.mlops.api.ConflictException;
 import io.mlops.api.InvalidArgumentException;
 import io.mlops.api.ModelUri;
 import io.mlops.api.registry.ModelVersion;
+import io.mlops.api.serving.FeatureColumns;
 import io.mlops.api.serving.FeatureSpec;
 import io.mlops.api.serving.Prediction;
 import io.mlops.api.serving.Scorer;
@@ -13,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
+import java.util.function.IntFunction;
 
 /**
  * The scorer a {@link DefaultModelServer} hands out for one URI: every call runs on whichever
@@ -136,33 +138,57 @@ final class ServedScorer implements Scorer {
 
     @Override
     public List<Prediction> scoreBatch(List<String> requestIds, List<? extends Map<String, ?>> rows) {
-        if (requestIds != null) {
-            if (rows != null && requestIds.size() != rows.size()) {
-                throw new InvalidArgumentException("got " + requestIds.size() + " request ids for " + rows.size()
-                        + " rows; give one id per row, in the same order");
-            }
-            for (int i = 0; i < requestIds.size(); i++) {
-                try {
-                    Validation.requestId(requestIds.get(i));
-                } catch (InvalidArgumentException e) {
-                    throw new InvalidArgumentException("request id " + (i + 1) + ": " + e.getMessage(), e);
-                }
+        checkRequestIds(requestIds, rows == null ? -1 : rows.size(), "rows");
+        return scoreLogged(requestIds, rows == null ? 0 : rows.size(), s -> s.scoreBatch(rows),
+                i -> rows.get(i));
+    }
+
+    @Override
+    public List<Prediction> scoreColumns(FeatureColumns columns) {
+        return scoreColumns(null, columns);
+    }
+
+    @Override
+    public List<Prediction> scoreColumns(List<String> requestIds, FeatureColumns columns) {
+        checkRequestIds(requestIds, columns == null ? -1 : columns.rows(), "rows in the columns");
+        return scoreLogged(requestIds, columns == null ? 0 : columns.rows(), s -> s.scoreColumns(columns),
+                i -> columns.row(i));
+    }
+
+    private static void checkRequestIds(List<String> requestIds, int rows, String what) {
+        if (requestIds == null) {
+            return;
+        }
+        if (rows >= 0 && requestIds.size() != rows) {
+            throw new InvalidArgumentException("got " + requestIds.size() + " request ids for " + rows + " " + what
+                    + "; give one id per row, in the same order");
+        }
+        for (int i = 0; i < requestIds.size(); i++) {
+            try {
+                Validation.requestId(requestIds.get(i));
+            } catch (InvalidArgumentException e) {
+                throw new InvalidArgumentException("request id " + (i + 1) + ": " + e.getMessage(), e);
             }
         }
+    }
+
+    /** Scores a batch and, when predictions are logged, offers each row with its prediction. */
+    private List<Prediction> scoreLogged(List<String> requestIds, int rows, Function<Scorer, List<Prediction>> body,
+            IntFunction<Map<String, ?>> row) {
         if (predictionLog == null) {
-            return call(rows == null ? 0 : rows.size(), s -> s.scoreBatch(rows));
+            return call(rows, body);
         }
         long start = System.nanoTime();
         ModelVersion[] answeredBy = new ModelVersion[1];
-        List<Prediction> predictions = call(rows == null ? 0 : rows.size(), s -> {
+        List<Prediction> predictions = call(rows, s -> {
             answeredBy[0] = s.version();
-            return s.scoreBatch(rows);
+            return body.apply(s);
         });
         // Each row is logged with the batch's time per row: what it cost the caller on average.
         long perRow = (System.nanoTime() - start) / Math.max(1, predictions.size());
         for (int i = 0; i < predictions.size(); i++) {
-            predictionLog.offer(answeredBy[0], requestIds == null ? null : requestIds.get(i), rows.get(i), predictions.get(i),
-                    perRow);
+            predictionLog.offer(answeredBy[0], requestIds == null ? null : requestIds.get(i), row.apply(i),
+                    predictions.get(i), perRow);
         }
         return predictions;
     }

@@ -7,6 +7,7 @@ import io.mlops.api.ConflictException;
 import io.mlops.api.registry.ModelSignature;
 import io.mlops.api.registry.ModelVersion;
 import io.mlops.api.registry.ModelVersionStatus;
+import io.mlops.api.serving.FeatureColumns;
 import io.mlops.api.serving.FeatureSpec;
 import io.mlops.api.serving.Prediction;
 import io.mlops.api.serving.PredictionKind;
@@ -114,6 +115,22 @@ class MicroBatchingScorerTest {
         assertThat(model.batchSizes).allSatisfy(size -> assertThat(size).isBetween(1, 16));
         assertThat(model.batchSizes.stream().mapToInt(Integer::intValue).max().orElse(0))
                 .as("some calls were coalesced").isGreaterThan(1);
+    }
+
+    @Test
+    @Timeout(value = 20, unit = TimeUnit.SECONDS)
+    void scoreColumns_goesStraightToTheModelAsOneBatch_andIsRefusedOnceClosed() {
+        ShortOnceScorer model = new ShortOnceScorer(false);
+        FeatureColumns columns = FeatureColumns.builder().numbers("x", new double[] {1, 2, 3}).build();
+        // The delay is far beyond the timeout: only a call that bypasses the queue can finish.
+        MicroBatchingScorer scorer = new MicroBatchingScorer(model, TimeUnit.MINUTES.toNanos(5), 64);
+        assertThat(scorer.scoreColumns(columns)).extracting(Prediction::values)
+                .containsExactly(List.of(1.0), List.of(2.0), List.of(3.0));
+        assertThat(model.batchSizes).containsExactly(3);
+        scorer.close();
+        assertThatThrownBy(() -> scorer.scoreColumns(columns)).isInstanceOf(ConflictException.class)
+                .hasMessageContaining("is closed");
+        assertThat(model.batchSizes).containsExactly(3);
     }
 
     @Test

@@ -1,0 +1,345 @@
+package io.mlops.api.serving;
+
+import io.mlops.api.InvalidArgumentException;
+import java.lang.reflect.Array;
+import java.util.AbstractList;
+import java.util.AbstractMap;
+import java.util.AbstractSet;
+import java.util.Collections;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * A batch of rows given column by column: one primitive or {@code String} array per feature, all
+ * of the same length. It scores the same as the equivalent row maps, but a scorer copies typed
+ * columns straight into the model's input buffers instead of looking each value up in a map and
+ * checking its type, which is most of what scoring a batch of row maps adds on top of the
+ * runtime. Use it when the data already sits in columns or typed fields: a JDBC result set, a
+ * CSV reader, an array of domain objects.
+ *
+ * <pre>{@code
+ * FeatureColumns batch = FeatureColumns.builder()
+ *         .numbers("age", ages)            // float[], double[], long[] or int[]
+ *         .strings("job", jobs)            // String[]
+ *         .build();
+ * List<Prediction> predictions = scorer.scoreColumns(batch);   // one per row, in row order
+ * }</pre>
+ *
+ * <p>Immutable and thread-safe: the builder copies every array it is given, so a caller may
+ * reuse its arrays as soon as {@link Builder#build()} returns. Columns keep the order they were
+ * added in. A column holds one value per row; for a model that takes a whole vector of numbers
+ * under one name and lists no feature names, score row maps instead.
+ */
+public final class FeatureColumns {
+
+    /** The Java type of a column's values. */
+    public enum ColumnType {
+        /** {@code float[]}. */
+        FLOAT,
+        /** {@code double[]}. */
+        DOUBLE,
+        /** {@code long[]}. */
+        LONG,
+        /** {@code int[]}. */
+        INT,
+        /** {@code boolean[]}. */
+        BOOLEAN,
+        /** {@code String[]} without nulls. */
+        STRING
+    }
+
+    private final int rows;
+    /** Name to a private array, in insertion order. */
+    private final Map<String, Object> columns;
+    private final List<String> names;
+
+    private FeatureColumns(int rows, Map<String, Object> columns) {
+        this.rows = rows;
+        this.columns = columns;
+        this.names = List.copyOf(columns.keySet());
+    }
+
+    /** A builder for a new batch. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The number of rows; every column has this many values. */
+    public int rows() {
+        return rows;
+    }
+
+    /** The feature names, in the order the columns were added. */
+    public List<String> names() {
+        return names;
+    }
+
+    /** Whether a column of this name was added. */
+    public boolean contains(String name) {
+        return columns.containsKey(name);
+    }
+
+    /**
+     * The type of the named column.
+     *
+     * @throws InvalidArgumentException if there is no such column
+     */
+    public ColumnType type(String name) {
+        Object values = require(name);
+        if (values instanceof float[]) {
+            return ColumnType.FLOAT;
+        } else if (values instanceof double[]) {
+            return ColumnType.DOUBLE;
+        } else if (values instanceof long[]) {
+            return ColumnType.LONG;
+        } else if (values instanceof int[]) {
+            return ColumnType.INT;
+        } else if (values instanceof boolean[]) {
+            return ColumnType.BOOLEAN;
+        }
+        return ColumnType.STRING;
+    }
+
+    /**
+     * Copies {@code count} values of the named column, starting at row {@code from}, into
+     * {@code target} at {@code offset}. The target's array type must match the column's
+     * {@link #type}: {@code float[]} for {@link ColumnType#FLOAT}, {@code String[]} for
+     * {@link ColumnType#STRING}, and so on. This is how a scorer reads a column without the batch
+     * handing out its own arrays.
+     *
+     * @throws InvalidArgumentException if there is no such column or the target has another type
+     * @throws IndexOutOfBoundsException if the range lies outside the column or the target
+     */
+    public void copy(String name, int from, int count, Object target, int offset) {
+        Object values = require(name);
+        if (target == null || target.getClass() != values.getClass()) {
+            throw new InvalidArgumentException("column '" + name + "' holds " + values.getClass().getSimpleName()
+                    + " values; cannot copy them into " + (target == null ? "null" : target.getClass().getSimpleName()));
+        }
+        System.arraycopy(values, from, target, offset, count);
+    }
+
+    /**
+     * The value in the named column at a row, boxed: a {@code Float}, {@code Double}, {@code Long},
+     * {@code Integer}, {@code Boolean} or {@code String}.
+     *
+     * @throws InvalidArgumentException if there is no such column
+     * @throws IndexOutOfBoundsException if the row is outside the batch
+     */
+    public Object value(String name, int row) {
+        Objects.checkIndex(row, rows);
+        return valueOf(require(name), row);
+    }
+
+    /**
+     * The rows as maps of feature name to boxed value, in column order: a read-only view, for
+     * code that takes row maps (such as a scorer without a columnar path, or a prediction log).
+     */
+    public List<Map<String, Object>> asRows() {
+        return new AbstractList<>() {
+            @Override
+            public Map<String, Object> get(int index) {
+                return row(index);
+            }
+
+            @Override
+            public int size() {
+                return rows;
+            }
+        };
+    }
+
+    /**
+     * One row as a read-only map of feature name to boxed value, in column order.
+     *
+     * @throws IndexOutOfBoundsException if the row is outside the batch
+     */
+    public Map<String, Object> row(int row) {
+        Objects.checkIndex(row, rows);
+        return new RowView(row);
+    }
+
+    private Object require(String name) {
+        Object values = columns.get(name);
+        if (values == null) {
+            throw new InvalidArgumentException("no column '" + name + "' in this batch; its columns are " + names);
+        }
+        return values;
+    }
+
+    private static Object valueOf(Object values, int row) {
+        if (values instanceof float[] a) {
+            return a[row];
+        } else if (values instanceof double[] a) {
+            return a[row];
+        } else if (values instanceof long[] a) {
+            return a[row];
+        } else if (values instanceof int[] a) {
+            return a[row];
+        } else if (values instanceof boolean[] a) {
+            return a[row];
+        }
+        return ((String[]) values)[row];
+    }
+
+    @Override
+    public String toString() {
+        StringBuilder text = new StringBuilder("FeatureColumns[rows=").append(rows).append(", columns={");
+        String separator = "";
+        for (String name : names) {
+            text.append(separator).append(name).append('=').append(type(name));
+            separator = ", ";
+        }
+        return text.append("}]").toString();
+    }
+
+    /** One row of the batch, read from the columns on demand. */
+    private final class RowView extends AbstractMap<String, Object> {
+        private final int row;
+
+        RowView(int row) {
+            this.row = row;
+        }
+
+        @Override
+        public int size() {
+            return names.size();
+        }
+
+        @Override
+        public boolean containsKey(Object key) {
+            return columns.containsKey(key);
+        }
+
+        @Override
+        public Object get(Object key) {
+            Object values = columns.get(key);
+            return values == null ? null : valueOf(values, row);
+        }
+
+        @Override
+        public Set<Entry<String, Object>> entrySet() {
+            return new AbstractSet<>() {
+                @Override
+                public int size() {
+                    return names.size();
+                }
+
+                @Override
+                public Iterator<Entry<String, Object>> iterator() {
+                    return new Iterator<>() {
+                        private int next;
+
+                        @Override
+                        public boolean hasNext() {
+                            return next < names.size();
+                        }
+
+                        @Override
+                        public Entry<String, Object> next() {
+                            if (next >= names.size()) {
+                                throw new NoSuchElementException();
+                            }
+                            String name = names.get(next++);
+                            return new SimpleImmutableEntry<>(name, valueOf(columns.get(name), row));
+                        }
+                    };
+                }
+            };
+        }
+    }
+
+    /**
+     * Collects the columns of a batch. Adding a name twice, a {@code null} or blank name, a
+     * {@code null} array or a {@code null} string fails at once; columns of different lengths fail
+     * at {@link #build()}, naming every length. Not thread-safe.
+     */
+    public static final class Builder {
+        private final Map<String, Object> columns = new LinkedHashMap<>();
+
+        private Builder() {
+        }
+
+        /** A numeric column: one {@code float} per row. */
+        public Builder numbers(String name, float[] values) {
+            return add(name, values == null ? null : values.clone());
+        }
+
+        /** A numeric column: one {@code double} per row. */
+        public Builder numbers(String name, double[] values) {
+            return add(name, values == null ? null : values.clone());
+        }
+
+        /** A numeric column: one {@code long} per row. */
+        public Builder numbers(String name, long[] values) {
+            return add(name, values == null ? null : values.clone());
+        }
+
+        /** A numeric column: one {@code int} per row. */
+        public Builder numbers(String name, int[] values) {
+            return add(name, values == null ? null : values.clone());
+        }
+
+        /** A boolean column: one {@code boolean} per row. */
+        public Builder booleans(String name, boolean[] values) {
+            return add(name, values == null ? null : values.clone());
+        }
+
+        /**
+         * A string column: one {@code String} per row.
+         *
+         * @throws InvalidArgumentException if a value is {@code null}, naming its row
+         */
+        public Builder strings(String name, String[] values) {
+            if (values != null) {
+                for (int r = 0; r < values.length; r++) {
+                    if (values[r] == null) {
+                        throw new InvalidArgumentException("column '" + name + "' is null at row " + r
+                                + "; every row needs a String (a model's missing-value category, if it has one)");
+                    }
+                }
+            }
+            return add(name, values == null ? null : values.clone());
+        }
+
+        private Builder add(String name, Object values) {
+            if (name == null || name.isBlank()) {
+                throw new InvalidArgumentException("a column name must not be null or blank, got "
+                        + (name == null ? "null" : "'" + name + "'"));
+            }
+            if (values == null) {
+                throw new InvalidArgumentException("column '" + name + "' has a null array of values");
+            }
+            if (columns.containsKey(name)) {
+                throw new InvalidArgumentException("column '" + name + "' was added twice; add each feature once");
+            }
+            columns.put(name, values);
+            return this;
+        }
+
+        /**
+         * The batch.
+         *
+         * @throws InvalidArgumentException if no column was added or the columns differ in length
+         */
+        public FeatureColumns build() {
+            if (columns.isEmpty()) {
+                throw new InvalidArgumentException("a batch needs at least one column");
+            }
+            Map<String, Integer> lengths = new LinkedHashMap<>();
+            columns.forEach((name, values) -> lengths.put(name, Array.getLength(values)));
+            if (lengths.values().stream().distinct().count() > 1) {
+                throw new InvalidArgumentException("columns differ in length " + lengths
+                        + "; every column needs one value per row");
+            }
+            int rows = lengths.values().iterator().next();
+            // Copied again so that a builder reused after build() cannot change this batch.
+            return new FeatureColumns(rows, Collections.unmodifiableMap(new LinkedHashMap<>(columns)));
+        }
+    }
+}

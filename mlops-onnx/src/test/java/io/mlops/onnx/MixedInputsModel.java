@@ -1,0 +1,67 @@
+package io.mlops.onnx;
+
+import ai.onnx.proto.OnnxMl.AttributeProto;
+import ai.onnx.proto.OnnxMl.GraphProto;
+import ai.onnx.proto.OnnxMl.ModelProto;
+import ai.onnx.proto.OnnxMl.NodeProto;
+import ai.onnx.proto.OnnxMl.OperatorSetIdProto;
+import ai.onnx.proto.OnnxMl.TensorProto;
+import ai.onnx.proto.OnnxMl.TensorShapeProto;
+import ai.onnx.proto.OnnxMl.TypeProto;
+import ai.onnx.proto.OnnxMl.ValueInfoProto;
+import java.util.List;
+
+/**
+ * A model with one [N, 1] input of every row type, which hands each value straight back: output
+ * {@code label} is the string input {@code s}, and output {@code scores} FLOAT [N, 5] holds
+ * {@code f, d, n, i, b} cast to float, in that order. A test reads from an answer alone whether
+ * every value of every row reached the model in the right place.
+ */
+final class MixedInputsModel {
+    /** The numeric inputs in the order of the {@code scores} columns, with their element types. */
+    static final List<String> NUMERIC = List.of("f", "d", "n", "i", "b");
+
+    private MixedInputsModel() {
+    }
+
+    static byte[] bytes(long batch) {
+        GraphProto.Builder graph = GraphProto.newBuilder().setName("mixed");
+        int[] types = {TensorProto.DataType.FLOAT_VALUE, TensorProto.DataType.DOUBLE_VALUE,
+            TensorProto.DataType.INT64_VALUE, TensorProto.DataType.INT32_VALUE, TensorProto.DataType.BOOL_VALUE};
+        NodeProto.Builder concat = NodeProto.newBuilder().setOpType("Concat").setName("concat").addOutput("scores")
+                .addAttribute(AttributeProto.newBuilder().setName("axis").setType(AttributeProto.AttributeType.INT).setI(1));
+        for (int k = 0; k < NUMERIC.size(); k++) {
+            String name = NUMERIC.get(k);
+            graph.addInput(tensor(name, types[k], batch, 1));
+            graph.addNode(NodeProto.newBuilder().setOpType("Cast").setName("cast_" + name).addInput(name)
+                    .addOutput(name + "_float").addAttribute(AttributeProto.newBuilder().setName("to")
+                            .setType(AttributeProto.AttributeType.INT).setI(TensorProto.DataType.FLOAT_VALUE)));
+            concat.addInput(name + "_float");
+        }
+        graph.addInput(tensor("s", TensorProto.DataType.STRING_VALUE, batch, 1));
+        graph.addNode(concat);
+        graph.addNode(NodeProto.newBuilder().setOpType("Identity").setName("label").addInput("s").addOutput("label"));
+        graph.addOutput(tensor("label", TensorProto.DataType.STRING_VALUE, batch, 1));
+        graph.addOutput(tensor("scores", TensorProto.DataType.FLOAT_VALUE, batch, NUMERIC.size()));
+        return ModelProto.newBuilder()
+                .setIrVersion(8)
+                .setProducerName("mlops-tests")
+                .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(13))
+                .setGraph(graph)
+                .build()
+                .toByteArray();
+    }
+
+    /** @param batch the fixed batch size, or a negative number to leave it open */
+    private static ValueInfoProto tensor(String name, int type, long batch, long columns) {
+        TensorShapeProto shape = TensorShapeProto.newBuilder()
+                .addDim(batch > 0 ? TensorShapeProto.Dimension.newBuilder().setDimValue(batch)
+                        : TensorShapeProto.Dimension.newBuilder().setDimParam("N"))
+                .addDim(TensorShapeProto.Dimension.newBuilder().setDimValue(columns))
+                .build();
+        return ValueInfoProto.newBuilder().setName(name)
+                .setType(TypeProto.newBuilder().setTensorType(TypeProto.Tensor.newBuilder()
+                        .setElemType(type).setShape(shape)))
+                .build();
+    }
+}

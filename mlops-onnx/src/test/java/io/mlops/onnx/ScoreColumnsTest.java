@@ -1,0 +1,265 @@
+package io.mlops.onnx;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import io.mlops.api.InvalidArgumentException;
+import io.mlops.api.serving.FeatureColumns;
+import io.mlops.api.serving.NanPolicy;
+import io.mlops.api.serving.Prediction;
+import io.mlops.api.serving.Scorer;
+import io.mlops.api.serving.ScorerOptions;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@link Scorer#scoreColumns}: a batch given column by column must score exactly as the same rows
+ * given as maps, for every input type, layout and batch size, and refuse what the maps would
+ * refuse, naming the column and the row.
+ */
+class ScoreColumnsTest {
+    private static final String VOTING = "ort_sklearn_voting_soft_string_labels";
+
+    private final OnnxFlavor flavor = new OnnxFlavor();
+
+    private Scorer load(String name, byte[] bytes, ScorerOptions options) {
+        return flavor.load(Conformance.version(name, bytes, flavor.inspect(bytes)), bytes, options);
+    }
+
+    private Scorer mixed(ScorerOptions options) {
+        return load("mixed", MixedInputsModel.bytes(-1), options);
+    }
+
+    /** Random columns of every type the mixed model takes, and the same rows as maps. */
+    private record Batch(FeatureColumns columns, List<Map<String, ?>> rows, float[] f, double[] d, long[] n, int[] i,
+            boolean[] b, String[] s) {
+        static Batch random(int size, long seed) {
+            Random random = new Random(seed);
+            float[] f = new float[size];
+            double[] d = new double[size];
+            long[] n = new long[size];
+            int[] i = new int[size];
+            boolean[] b = new boolean[size];
+            String[] s = new String[size];
+            List<Map<String, ?>> rows = new ArrayList<>();
+            for (int r = 0; r < size; r++) {
+                f[r] = random.nextFloat() * 100 - 50;
+                d[r] = random.nextGaussian() * 1e3;
+                n[r] = random.nextInt(2_000_000) - 1_000_000;
+                i[r] = random.nextInt(20_000) - 10_000;
+                b[r] = random.nextBoolean();
+                s[r] = "client-" + r + "-" + random.nextInt(1000);
+                Map<String, Object> row = new LinkedHashMap<>();
+                row.put("f", f[r]);
+                row.put("d", d[r]);
+                row.put("n", n[r]);
+                row.put("i", i[r]);
+                row.put("b", b[r]);
+                row.put("s", s[r]);
+                rows.add(row);
+            }
+            FeatureColumns columns = FeatureColumns.builder().numbers("f", f).numbers("d", d).numbers("n", n)
+                    .numbers("i", i).booleans("b", b).strings("s", s).build();
+            return new Batch(columns, rows, f, d, n, i, b, s);
+        }
+    }
+
+    @Test
+    void scoreColumns_everyInputType_reachesTheModelInItsRowAndMatchesRowMaps() {
+        try (Scorer scorer = mixed(ScorerOptions.DEFAULTS)) {
+            // Both sides of the pooled buffer sizes, and beyond the largest pooled size.
+            for (int size : new int[] {1, 63, 64, 65, 256, 257, 1025, 3}) {
+                Batch batch = Batch.random(size, size);
+                List<Prediction> fromColumns = scorer.scoreColumns(batch.columns());
+                List<Prediction> fromRows = scorer.scoreBatch(batch.rows());
+                assertThat(fromColumns).hasSize(size);
+                for (int r = 0; r < size; r++) {
+                    Prediction p = fromColumns.get(r);
+                    String where = "row " + r + " of " + size;
+                    assertThat(p.label()).as(where).contains(batch.s()[r]);
+                    assertThat(p.probability("0")).as(where).isEqualTo(batch.f()[r]);
+                    assertThat(p.probability("1")).as(where).isEqualTo((float) batch.d()[r]);
+                    assertThat(p.probability("2")).as(where).isEqualTo((float) batch.n()[r]);
+                    assertThat(p.probability("3")).as(where).isEqualTo((float) batch.i()[r]);
+                    assertThat(p.probability("4")).as(where).isEqualTo(batch.b()[r] ? 1.0 : 0.0);
+                    assertThat(p.label()).as(where).isEqualTo(fromRows.get(r).label());
+                    assertThat(p.probabilities()).as(where).isEqualTo(fromRows.get(r).probabilities());
+                }
+            }
+        }
+    }
+
+    @Test
+    void scoreColumns_numbersOfAnotherJavaType_areConvertedAsRowMapsWouldBe() {
+        try (Scorer scorer = mixed(ScorerOptions.DEFAULTS)) {
+            FeatureColumns columns = FeatureColumns.builder()
+                    .numbers("f", new int[] {7, -3})              // FLOAT input from int
+                    .numbers("d", new long[] {1L << 40, 5})         // DOUBLE input from long
+                    .numbers("n", new double[] {12.0, -4.0})        // INT64 input from whole doubles
+                    .numbers("i", new float[] {3f, 9f})             // INT32 input from whole floats
+                    .booleans("b", new boolean[] {true, false})
+                    .strings("s", new String[] {"a", "b"})
+                    .build();
+            List<Prediction> p = scorer.scoreColumns(columns);
+            assertThat(p.get(0).probabilities()).containsExactly(Map.entry("0", 7.0), Map.entry("1", (double) (float) (1L << 40)),
+                    Map.entry("2", 12.0), Map.entry("3", 3.0), Map.entry("4", 1.0));
+            assertThat(p.get(1).probabilities()).containsExactly(Map.entry("0", -3.0), Map.entry("1", 5.0),
+                    Map.entry("2", -4.0), Map.entry("3", 9.0), Map.entry("4", 0.0));
+            assertThat(p).extracting(x -> x.label().orElseThrow()).containsExactly("a", "b");
+        }
+    }
+
+    private static FeatureColumns.Builder valid(int rows) {
+        return FeatureColumns.builder().numbers("f", new float[rows]).numbers("d", new double[rows])
+                .numbers("n", new long[rows]).numbers("i", new int[rows]).booleans("b", new boolean[rows])
+                .strings("s", texts(rows));
+    }
+
+    private static String[] texts(int rows) {
+        String[] s = new String[rows];
+        java.util.Arrays.fill(s, "x");
+        return s;
+    }
+
+    @Test
+    void scoreColumns_badValues_nameTheColumnTheRowAndWhatIsValid() {
+        try (Scorer scorer = mixed(ScorerOptions.DEFAULTS)) {
+            FeatureColumns nan = FeatureColumns.builder().numbers("f", new float[] {1, 2, Float.NaN})
+                    .numbers("d", new double[3]).numbers("n", new long[3]).numbers("i", new int[3])
+                    .booleans("b", new boolean[3]).strings("s", texts(3)).build();
+            assertThatThrownBy(() -> scorer.scoreColumns(nan))
+                    .isInstanceOf(InvalidArgumentException.class)
+                    .hasMessageContaining("row 2: feature 'f' is NaN")
+                    .hasMessageContaining("PASS_THROUGH");
+            FeatureColumns nanDouble = FeatureColumns.builder().numbers("f", new float[3])
+                    .numbers("d", new double[] {0, Double.NaN, 0}).numbers("n", new long[3]).numbers("i", new int[3])
+                    .booleans("b", new boolean[3]).strings("s", texts(3)).build();
+            assertThatThrownBy(() -> scorer.scoreColumns(nanDouble))
+                    .isInstanceOf(InvalidArgumentException.class)
+                    .hasMessageContaining("row 1: feature 'd' is NaN");
+            FeatureColumns fraction = FeatureColumns.builder().numbers("f", new float[2]).numbers("d", new double[2])
+                    .numbers("n", new double[] {1.0, 2.5}).numbers("i", new int[2])
+                    .booleans("b", new boolean[2]).strings("s", texts(2)).build();
+            assertThatThrownBy(() -> scorer.scoreColumns(fraction))
+                    .isInstanceOf(InvalidArgumentException.class)
+                    .hasMessageContaining("row 1: feature 'n' is a Double (2.5)")
+                    .hasMessageContaining("whole number for the model's INT64 input 'n'");
+            FeatureColumns tooLarge = FeatureColumns.builder().numbers("f", new float[2]).numbers("d", new double[2])
+                    .numbers("n", new long[2]).numbers("i", new long[] {0, 1L << 33})
+                    .booleans("b", new boolean[2]).strings("s", texts(2)).build();
+            assertThatThrownBy(() -> scorer.scoreColumns(tooLarge))
+                    .isInstanceOf(InvalidArgumentException.class)
+                    .hasMessageContaining("row 1: feature 'i' is 8589934592, outside the INT32 range");
+            FeatureColumns textForNumber = FeatureColumns.builder().strings("f", texts(2)).numbers("d", new double[2])
+                    .numbers("n", new long[2]).numbers("i", new int[2])
+                    .booleans("b", new boolean[2]).strings("s", texts(2)).build();
+            assertThatThrownBy(() -> scorer.scoreColumns(textForNumber))
+                    .isInstanceOf(InvalidArgumentException.class)
+                    .hasMessageContaining("column 'f' holds STRING values; expected numbers as float[], double[], long[]"
+                            + " or int[] (model type FLOAT)");
+            FeatureColumns numberForBool = FeatureColumns.builder().numbers("f", new float[2]).numbers("d", new double[2])
+                    .numbers("n", new long[2]).numbers("i", new int[2])
+                    .numbers("b", new int[] {1, 0}).strings("s", texts(2)).build();
+            assertThatThrownBy(() -> scorer.scoreColumns(numberForBool))
+                    .isInstanceOf(InvalidArgumentException.class)
+                    .hasMessageContaining("column 'b' holds INT values; expected booleans (model type BOOL)");
+        }
+        ScorerOptions lenient = ScorerOptions.builder().nanPolicy(NanPolicy.PASS_THROUGH).build();
+        try (Scorer scorer = mixed(lenient)) {
+            FeatureColumns nan = FeatureColumns.builder().numbers("f", new float[] {Float.NaN})
+                    .numbers("d", new double[1]).numbers("n", new long[1]).numbers("i", new int[1])
+                    .booleans("b", new boolean[1]).strings("s", texts(1)).build();
+            assertThat(scorer.scoreColumns(nan).get(0).probability("0")).isNaN();
+        }
+    }
+
+    @Test
+    void scoreColumns_missingAndUnknownColumns_areNamedTogetherWithTheExpectedFeatures() {
+        try (Scorer scorer = mixed(ScorerOptions.DEFAULTS)) {
+            FeatureColumns columns = FeatureColumns.builder().numbers("f", new float[1]).numbers("d", new double[1])
+                    .numbers("n", new long[1]).numbers("i", new int[1]).numbers("age", new double[1])
+                    .strings("s", texts(1)).build();
+            assertThatThrownBy(() -> scorer.scoreColumns(columns))
+                    .isInstanceOf(InvalidArgumentException.class)
+                    .hasMessageContaining("lack feature [b]")
+                    .hasMessageContaining("unknown feature [age]")
+                    .hasMessageContaining("[f, d, n, i, b, s]");
+        }
+    }
+
+    @Test
+    void scoreColumns_fixedBatchModel_runsInChunksAndMatchesRowMaps() {
+        try (Scorer scorer = load("mixed-fixed", MixedInputsModel.bytes(3), ScorerOptions.DEFAULTS)) {
+            Batch batch = Batch.random(7, 3);
+            List<Prediction> fromColumns = scorer.scoreColumns(batch.columns());
+            assertThat(fromColumns).hasSize(7);
+            assertThat(fromColumns).extracting(p -> p.label().orElseThrow()).containsExactly(batch.s());
+            assertThat(fromColumns).extracting(Prediction::probabilities)
+                    .containsExactlyElementsOf(scorer.scoreBatch(batch.rows()).stream().map(Prediction::probabilities)
+                            .toList());
+        }
+    }
+
+    @Test
+    void scoreColumns_namedColumnsOfOneMatrixInput_matchVectorRows() {
+        byte[] bytes = Conformance.withMetadata(Conformance.model(VOTING), Map.of("features", "[\"x0\", \"x1\"]"));
+        Random random = new Random(5);
+        int size = 100;
+        float[] x0 = new float[size];
+        float[] x1 = new float[size];
+        List<Map<String, ?>> rows = new ArrayList<>();
+        for (int r = 0; r < size; r++) {
+            x0[r] = random.nextFloat() * 4 - 2;
+            x1[r] = random.nextFloat() * 4 - 2;
+            rows.add(Map.of("input", new float[] {x0[r], x1[r]}));
+        }
+        try (Scorer scorer = load(VOTING, bytes, ScorerOptions.DEFAULTS)) {
+            // Given in the other order than the model lists them: columns go by name.
+            List<Prediction> fromColumns = scorer.scoreColumns(
+                    FeatureColumns.builder().numbers("x1", x1).numbers("x0", x0).build());
+            List<Prediction> fromRows = scorer.scoreBatch(rows);
+            for (int r = 0; r < size; r++) {
+                assertThat(fromColumns.get(r).label()).as("row " + r).isEqualTo(fromRows.get(r).label());
+                for (String c : List.of("A", "B")) {
+                    assertThat(fromColumns.get(r).probability(c)).as("row " + r)
+                            .isCloseTo(fromRows.get(r).probability(c), within(1e-6));
+                }
+            }
+        }
+    }
+
+    @Test
+    void scoreColumns_modelTakingOnlyAWholeVector_isRefusedAsRowMapsWouldBe() {
+        try (Scorer scorer = load(VOTING, Conformance.model(VOTING), ScorerOptions.DEFAULTS)) {
+            FeatureColumns columns = FeatureColumns.builder().numbers("x0", new float[1]).build();
+            assertThatThrownBy(() -> scorer.scoreColumns(columns))
+                    .isInstanceOf(InvalidArgumentException.class)
+                    .hasMessageContaining("row 0 has features [x0]")
+                    .hasMessageContaining("takes only 'input'");
+        }
+    }
+
+    @Test
+    void scoreColumns_aboveMaximum_isRefusedBeforeAnythingRuns() {
+        ScorerOptions small = ScorerOptions.builder().maxBatchRows(2).build();
+        try (Scorer scorer = mixed(small)) {
+            assertThatThrownBy(() -> scorer.scoreColumns(Batch.random(3, 1).columns()))
+                    .isInstanceOf(InvalidArgumentException.class)
+                    .hasMessageContaining("batch of 3 rows exceeds maxBatchRows 2");
+            assertThat(scorer.scoreColumns(valid(0).build())).isEmpty();
+        }
+    }
+
+    @Test
+    void scoreColumns_afterClose_failsClearly() {
+        Scorer scorer = mixed(ScorerOptions.DEFAULTS);
+        scorer.close();
+        assertThatThrownBy(() -> scorer.scoreColumns(Batch.random(2, 1).columns()))
+                .hasMessageContaining("closed");
+    }
+}
