@@ -33,8 +33,12 @@ import org.tribuo.classification.sgd.linear.LinearSGDModel;
  * iterations of 1 s. Figures are medians over every measured iteration of every fork; the
  * {@code ratio} key divides those medians. {@code ratio_paired} is a cross-check measured in this
  * JVM after the JMH rounds (see {@link #paired}), which survives the machine's load changing
- * between forks. Before anything is timed, the SDK, the raw baseline and Tribuo are checked to give
- * the same labels and probabilities for the benchmark's rows.
+ * between forks. For the bank model, {@code score.batch256} also times the SDK handle given the
+ * same rows as typed columns ({@code Scorer.scoreColumns}; keys {@code sdk_columns_us},
+ * {@code ratio_columns}, {@code ratio_columns_paired}), the input form closest to the raw
+ * baseline's; {@code sdk_us} and {@code ratio} stay the row-map figures. Before anything is timed,
+ * the SDK (rows and columns), the raw baseline and Tribuo are checked to give the same labels and
+ * probabilities for the benchmark's rows.
  */
 final class ScoringBenchmark {
     static final int DEFAULT_ROUNDS = 3;
@@ -70,39 +74,16 @@ final class ScoringBenchmark {
             methods.addAll(List.of("tribuo_single", "tribuo_single_encode", "tribuo_batch", "tribuo_batch_encode"));
         }
 
+        // Typed columns exist for the bank model only (the MLP takes one whole vector per row).
+        boolean columns = wanted.contains("score.batch256") && models.contains(ScoringFixtures.BANK);
         Map<String, List<Double>> iterations = new LinkedHashMap<>();
         Map<String, List<Double>> forkMeans = new LinkedHashMap<>();
         for (int round = 1; round <= ROUNDS; round++) {
-            System.out.printf("score: JMH round %d of %d (%s)%n", round, ROUNDS, methods);
-            ChainedOptionsBuilder options = new OptionsBuilder()
-                    .include(ScoringJmh.class.getName().replace(".", "\\.") + "\\.(" + String.join("|", methods) + ")$")
-                    .param("model", models.toArray(String[]::new))
-                    .forks(1)
-                    .warmupIterations(WARMUP)
-                    .warmupTime(TimeValue.seconds(1))
-                    .measurementIterations(ITERATIONS)
-                    .measurementTime(TimeValue.seconds(1))
-                    .threads(1)
-                    .shouldFailOnError(true)
-                    .verbosity(VerboseMode.NORMAL)
-                    .jvmArgsAppend("-D" + ScoringFixtures.DIR_PROPERTY + "=" + dir,
-                            "-D" + ScoringFixtures.SERVER_PROPERTY + "=" + server);
-            // For finding where the time goes, e.g. -Dbench.jmh.prof=stack or gc; off for recorded figures.
-            String profiler = System.getProperty("bench.jmh.prof", "");
-            if (!profiler.isEmpty()) {
-                options.addProfiler(profiler);
-            }
-            for (RunResult result : new Runner(options.build()).run()) {
-                BenchmarkParams params = result.getParams();
-                String method = params.getBenchmark().substring(params.getBenchmark().lastIndexOf('.') + 1);
-                String model = params.getParamsKeys().contains("model") ? params.getParam("model") : ScoringFixtures.BANK;
-                String key = method + "/" + model;
-                for (BenchmarkResult fork : result.getBenchmarkResults()) {
-                    forkMeans.computeIfAbsent(key, k -> new ArrayList<>()).add(fork.getPrimaryResult().getScore());
-                    for (IterationResult it : fork.getIterationResults()) {
-                        iterations.computeIfAbsent(key, k -> new ArrayList<>()).add(it.getPrimaryResult().getScore());
-                    }
-                }
+            System.out.printf("score: JMH round %d of %d (%s%s)%n", round, ROUNDS, methods,
+                    columns ? " and batch_columns on bank" : "");
+            runJmh(dir, server, methods, models, iterations, forkMeans);
+            if (columns) {
+                runJmh(dir, server, Set.of("batch_columns"), List.of(ScoringFixtures.BANK), iterations, forkMeans);
             }
         }
 
@@ -134,10 +115,13 @@ final class ScoringBenchmark {
             for (String model : models) {
                 double s = median.get("batch_" + sdk + "/" + model);
                 double raw = median.get("batch_raw/" + model);
+                Double typedUs = median.get("batch_columns/" + model);
+                String typed = typedUs == null ? "" : " sdk_columns_us=" + Stats.fmt(typedUs) + " ratio_columns="
+                        + ratio(typedUs, raw) + " ratio_columns_paired=" + ratio(paired.get("columns/" + model), 1);
                 lines.add("BENCH score.batch256 model=" + model + " sdk_us=" + Stats.fmt(s) + " scorer_us="
                         + Stats.fmt(median.get("batch_scorer/" + model)) + " raw_ort_us=" + Stats.fmt(raw)
                         + " ratio=" + ratio(s, raw) + " ratio_paired=" + ratio(paired.get("batch/" + model), 1)
-                        + " sdk_us_per_row=" + Stats.fmt(s / ScoringFixtures.BATCH) + via + common);
+                        + typed + " sdk_us_per_row=" + Stats.fmt(s / ScoringFixtures.BATCH) + via + common);
             }
         }
         if (wanted.contains("score.vs_tribuo") && models.contains(ScoringFixtures.BANK)) {
@@ -154,6 +138,42 @@ final class ScoringBenchmark {
                     + Stats.fmt(median.get("tribuo_batch_encode" + bank)) + via + common);
         }
         return lines;
+    }
+
+
+    /** One JMH run of {@code methods} over {@code models}; adds each fork's figures under "method/model". */
+    private static void runJmh(Path dir, boolean server, Set<String> methods, List<String> models,
+            Map<String, List<Double>> iterations, Map<String, List<Double>> forkMeans) throws Exception {
+        ChainedOptionsBuilder options = new OptionsBuilder()
+                .include(ScoringJmh.class.getName().replace(".", "\\.") + "\\.(" + String.join("|", methods) + ")$")
+                .param("model", models.toArray(String[]::new))
+                .forks(1)
+                .warmupIterations(WARMUP)
+                .warmupTime(TimeValue.seconds(1))
+                .measurementIterations(ITERATIONS)
+                .measurementTime(TimeValue.seconds(1))
+                .threads(1)
+                .shouldFailOnError(true)
+                .verbosity(VerboseMode.NORMAL)
+                .jvmArgsAppend("-D" + ScoringFixtures.DIR_PROPERTY + "=" + dir,
+                        "-D" + ScoringFixtures.SERVER_PROPERTY + "=" + server);
+        // For finding where the time goes, e.g. -Dbench.jmh.prof=stack or gc; off for recorded figures.
+        String profiler = System.getProperty("bench.jmh.prof", "");
+        if (!profiler.isEmpty()) {
+            options.addProfiler(profiler);
+        }
+        for (RunResult result : new Runner(options.build()).run()) {
+            BenchmarkParams params = result.getParams();
+            String method = params.getBenchmark().substring(params.getBenchmark().lastIndexOf('.') + 1);
+            String model = params.getParamsKeys().contains("model") ? params.getParam("model") : ScoringFixtures.BANK;
+            String key = method + "/" + model;
+            for (BenchmarkResult fork : result.getBenchmarkResults()) {
+                forkMeans.computeIfAbsent(key, k -> new ArrayList<>()).add(fork.getPrimaryResult().getScore());
+                for (IterationResult it : fork.getIterationResults()) {
+                    iterations.computeIfAbsent(key, k -> new ArrayList<>()).add(it.getPrimaryResult().getScore());
+                }
+            }
+        }
     }
 
     /**
@@ -180,15 +200,20 @@ final class ScoringBenchmark {
                     }
                     boolean single = kind.equals("single");
                     Scorer sdk = server ? m.served : m.plain;
-                    List<Op> ops = List.of(
+                    List<Op> ops = new ArrayList<>(List.of(
                             single ? () -> sdk.score(m.row) : () -> sdk.scoreBatch(m.rows),
                             single ? () -> m.plain.score(m.row) : () -> m.plain.scoreBatch(m.rows),
-                            single ? m.rawSingle::score : m.rawBatch::score);
+                            single ? m.rawSingle::score : m.rawBatch::score));
+                    boolean columns = !single && m.columns != null;
+                    if (columns) {
+                        ops.add(() -> sdk.scoreColumns(m.columns));
+                    }
                     for (Op op : ops) {
                         block(op, 2000);
                     }
                     List<Double> sdkOverRaw = new ArrayList<>();
                     List<Double> scorerOverRaw = new ArrayList<>();
+                    List<Double> columnsOverRaw = new ArrayList<>();
                     double[] us = new double[ops.size()];
                     for (int round = 0; round < PAIRED_ROUNDS; round++) {
                         for (int i = 0; i < ops.size(); i++) {
@@ -197,6 +222,9 @@ final class ScoringBenchmark {
                         }
                         sdkOverRaw.add(us[0] / us[2]);
                         scorerOverRaw.add(us[1] / us[2]);
+                        if (columns) {
+                            columnsOverRaw.add(us[3] / us[2]);
+                        }
                     }
                     double r = Stats.median(sdkOverRaw);
                     ratios.put(kind + "/" + model, r);
@@ -204,6 +232,13 @@ final class ScoringBenchmark {
                             + " (p25 %.3f, p75 %.3f), scorer/raw %.3f%n", kind, model, PAIRED_ROUNDS, r,
                             Stats.percentile(sdkOverRaw, 25), Stats.percentile(sdkOverRaw, 75),
                             Stats.median(scorerOverRaw));
+                    if (columns) {
+                        double c = Stats.median(columnsOverRaw);
+                        ratios.put("columns/" + model, c);
+                        System.out.printf(Locale.ROOT, "score paired columns/%s: median over %d rounds of"
+                                + " sdk columns/raw %.3f (p25 %.3f, p75 %.3f)%n", model, PAIRED_ROUNDS, c,
+                                Stats.percentile(columnsOverRaw, 25), Stats.percentile(columnsOverRaw, 75));
+                    }
                 }
             } finally {
                 m.tearDown();
@@ -259,6 +294,17 @@ final class ScoringBenchmark {
                                 .forEach(v -> rows.add(ScoringFixtures.mlpRow(v)));
                     }
                     sdk = scorer.scoreBatch(rows);
+                    if (model.equals(ScoringFixtures.BANK)) {
+                        List<Prediction> fromColumns = scorer.scoreColumns(
+                                ScoringFixtures.bankColumns(bank.first(ScoringFixtures.BATCH)));
+                        for (int r = 0; r < ScoringFixtures.BATCH; r++) {
+                            if (!fromColumns.get(r).label().equals(sdk.get(r).label())
+                                    || !fromColumns.get(r).probabilities().equals(sdk.get(r).probabilities())) {
+                                throw new IllegalStateException("bank row " + r + ": scoreColumns gave "
+                                        + fromColumns.get(r) + " but scoreBatch " + sdk.get(r));
+                            }
+                        }
+                    }
                 }
                 RawOrt.Output out = raw.score();
                 List<String> classes = List.copyOf(sdk.get(0).probabilities().keySet());

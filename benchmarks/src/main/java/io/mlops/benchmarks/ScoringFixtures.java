@@ -17,6 +17,7 @@ import io.mlops.api.governance.Role;
 import io.mlops.api.governance.RoleMapping;
 import io.mlops.api.artifact.StoredObject;
 import io.mlops.api.registry.ModelVersion;
+import io.mlops.api.serving.FeatureColumns;
 import io.mlops.api.registry.NewModelVersion;
 import io.mlops.samples.bank.BankMarketingData;
 import io.mlops.samples.bank.BankMarketingData.BankClient;
@@ -306,6 +307,23 @@ final class ScoringFixtures {
                 .setType(TypeProto.newBuilder().setTensorType(TypeProto.Tensor.newBuilder()
                         .setElemType(TensorProto.DataType.FLOAT_VALUE).setShape(shape)))
                 .build();
+    }
+
+    /** The same rows as typed columns: numbers as float (as the raw baseline holds them), categories as String. */
+    static FeatureColumns bankColumns(List<BankClient> clients) {
+        FeatureColumns.Builder columns = FeatureColumns.builder();
+        for (String name : BankMarketingData.FEATURE_COLUMNS) {
+            if (BankMarketingData.NUMERIC_COLUMNS.contains(name)) {
+                float[] values = new float[clients.size()];
+                for (int r = 0; r < values.length; r++) {
+                    values[r] = (float) clients.get(r).numeric(name);
+                }
+                columns.numbers(name, values);
+            } else {
+                columns.strings(name, clients.stream().map(c -> c.value(name)).toArray(String[]::new));
+            }
+        }
+        return columns.build();
     }
 
     /** Row maps as the SDK takes them, in the quickstart's form (numbers as Double, categories as String). */

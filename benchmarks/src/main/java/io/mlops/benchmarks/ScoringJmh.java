@@ -2,6 +2,7 @@ package io.mlops.benchmarks;
 
 import ai.onnxruntime.OrtException;
 import io.mlops.Mlops;
+import io.mlops.api.serving.FeatureColumns;
 import io.mlops.api.serving.Prediction;
 import io.mlops.api.serving.Scorer;
 import io.mlops.samples.bank.BankMarketingData.BankClient;
@@ -35,6 +36,8 @@ import org.tribuo.classification.sgd.linear.LinearSGDModel;
  *   <li>{@code *_sdk}: the hot-swapping handle users get, {@code ModelServer.scorer("models:/m@champion")};</li>
  *   <li>{@code *_scorer}: the plain {@code mlops.scorer(uri)};</li>
  *   <li>{@code *_raw}: {@link RawOrt}, hand-written ONNX Runtime code for the same model and rows;</li>
+ *   <li>{@code batch_columns}: the SDK handle scoring the same bank rows given as typed columns
+ *       ({@code Scorer.scoreColumns}), the input form closest to the raw baseline's typed rows;</li>
  *   <li>{@code tribuo_*}: Tribuo's own {@code predict} on the trained model (bank only), on examples
  *       encoded beforehand, and including the encoding of the raw row ({@code *_encode}).</li>
  * </ul>
@@ -57,6 +60,8 @@ public class ScoringJmh {
         RawOrt rawBatch;
         Map<String, ?> row;
         List<Map<String, ?>> rows;
+        /** The bank rows as typed columns, as a caller holding them in arrays would give them; null for the MLP. */
+        FeatureColumns columns;
 
         @Setup(Level.Trial)
         public void setUp() throws OrtException {
@@ -65,6 +70,7 @@ public class ScoringJmh {
             ScoringFixtures.BankRows bank = model.equals(ScoringFixtures.BANK) ? ScoringFixtures.BankRows.load() : null;
             if (bank != null) {
                 rows = ScoringFixtures.bankRows(bank.first(ScoringFixtures.BATCH));
+                columns = ScoringFixtures.bankColumns(bank.first(ScoringFixtures.BATCH));
             } else {
                 List<Map<String, ?>> vectors = new ArrayList<>();
                 for (float[] v : ScoringFixtures.mlpVectors(ScoringFixtures.BATCH)) {
@@ -152,6 +158,12 @@ public class ScoringJmh {
     @Benchmark
     public List<Prediction> batch_scorer(Models m) {
         return m.plain.scoreBatch(m.rows);
+    }
+
+    /** The SDK handle ({@code *_sdk} when a server is measured, else the plain scorer) given typed columns; bank only. */
+    @Benchmark
+    public List<Prediction> batch_columns(Models m) {
+        return (m.served != null ? m.served : m.plain).scoreColumns(m.columns);
     }
 
     @Benchmark
