@@ -22,7 +22,7 @@ class FeatureColumnsTest {
                 .numbers("duration", new float[] {61.5f, 20f})
                 .booleans("loan", new boolean[] {true, false})
                 .build();
-        assertThat(columns.rows()).isEqualTo(2);
+        assertThat(columns.rowCount()).isEqualTo(2);
         assertThat(columns.names()).containsExactly("age", "job", "balance", "campaign", "duration", "loan");
         assertThat(columns.names()).extracting(columns::type).containsExactly(ColumnType.DOUBLE, ColumnType.STRING,
                 ColumnType.LONG, ColumnType.INT, ColumnType.FLOAT, ColumnType.BOOLEAN);
@@ -64,12 +64,46 @@ class FeatureColumnsTest {
         assertThat(columns.value("age", 0)).isEqualTo(41f);
         assertThat(columns.value("job", 1)).isEqualTo("technician");
         assertThat(columns.names()).containsExactly("age", "job");
+    }
 
-        float[] copy = new float[3];
-        columns.copy("age", 0, 2, copy, 1);
-        assertThat(copy).containsExactly(0f, 41f, 29f);
-        copy[1] = 99f;
-        assertThat(columns.value("age", 0)).isEqualTo(41f);
+    @Test
+    void typedViews_readEveryTypeWithoutLettingTheCallerWrite() {
+        FeatureColumns columns = FeatureColumns.builder()
+                .numbers("f", new float[] {1.5f, 2.5f})
+                .numbers("d", new double[] {3.5, 4.5})
+                .numbers("l", new long[] {5, 6})
+                .numbers("i", new int[] {7, 8})
+                .booleans("b", new boolean[] {true, false})
+                .strings("s", new String[] {"x", "y"})
+                .build();
+        assertThat(columns.floats("f").get(1)).isEqualTo(2.5f);
+        assertThat(columns.doubles("d").get(0)).isEqualTo(3.5);
+        assertThat(columns.longs("l").get(1)).isEqualTo(6L);
+        assertThat(columns.ints("i").get(0)).isEqualTo(7);
+        assertThat(columns.booleans("b")).containsExactly(true, false);
+        assertThat(columns.strings("s")).containsExactly("x", "y");
+        assertThat(columns.floats("f").isReadOnly()).isTrue();
+        assertThatThrownBy(() -> columns.floats("f").put(0, 9f)).isInstanceOf(java.nio.ReadOnlyBufferException.class);
+        assertThatThrownBy(() -> columns.doubles("d").array()).isInstanceOf(java.nio.ReadOnlyBufferException.class);
+        assertThatThrownBy(() -> columns.strings("s").set(0, "z")).isInstanceOf(UnsupportedOperationException.class);
+        assertThatThrownBy(() -> columns.booleans("b").set(0, false)).isInstanceOf(UnsupportedOperationException.class);
+        assertThat(columns.value("f", 0)).isEqualTo(1.5f);
+        assertThat(columns.strings("s").get(0)).isEqualTo("x");
+    }
+
+    @Test
+    void equals_comparesNamesOrderTypesAndValues() {
+        FeatureColumns a = FeatureColumns.builder().numbers("age", new double[] {41}).strings("job", new String[] {"x"})
+                .build();
+        FeatureColumns same = FeatureColumns.builder().numbers("age", new double[] {41})
+                .strings("job", new String[] {"x"}).build();
+        assertThat(a).isEqualTo(same).hasSameHashCodeAs(same);
+        assertThat(a).isNotEqualTo(FeatureColumns.builder().numbers("age", new float[] {41})
+                .strings("job", new String[] {"x"}).build());
+        assertThat(a).isNotEqualTo(FeatureColumns.builder().strings("job", new String[] {"x"})
+                .numbers("age", new double[] {41}).build());
+        assertThat(a).isNotEqualTo(FeatureColumns.builder().numbers("age", new double[] {42})
+                .strings("job", new String[] {"x"}).build());
     }
 
     @Test
@@ -89,6 +123,15 @@ class FeatureColumnsTest {
         assertThatThrownBy(() -> FeatureColumns.builder().strings("job", new String[] {"admin.", null}))
                 .isInstanceOf(InvalidArgumentException.class)
                 .hasMessageContaining("column 'job' is null at row 1");
+        assertThatThrownBy(() -> FeatureColumns.builder().strings(null, new String[] {null}))
+                .isInstanceOf(InvalidArgumentException.class)
+                .hasMessageContaining("must not be null or blank, got null");
+        assertThatThrownBy(() -> FeatureColumns.builder().strings("job", new String[1]).strings("job", new String[] {"x"}))
+                .isInstanceOf(InvalidArgumentException.class)
+                .hasMessageContaining("is null at row 0");
+        assertThatThrownBy(() -> FeatureColumns.builder().strings("job", new String[] {"x"}).strings("job", new String[] {"y"}))
+                .isInstanceOf(InvalidArgumentException.class)
+                .hasMessageContaining("column 'job' was added twice");
         assertThatThrownBy(() -> FeatureColumns.builder().build())
                 .isInstanceOf(InvalidArgumentException.class)
                 .hasMessageContaining("at least one column");
@@ -104,11 +147,12 @@ class FeatureColumnsTest {
         assertThatThrownBy(() -> columns.value("job", 0))
                 .isInstanceOf(InvalidArgumentException.class)
                 .hasMessageContaining("no column 'job' in this batch; its columns are [age]");
-        assertThatThrownBy(() -> columns.copy("age", 0, 1, new float[1], 0))
+        assertThatThrownBy(() -> columns.floats("age"))
                 .isInstanceOf(InvalidArgumentException.class)
-                .hasMessageContaining("column 'age' holds double[] values; cannot copy them into float[]");
-        assertThatThrownBy(() -> columns.copy("age", 0, 2, new double[2], 0))
-                .isInstanceOf(IndexOutOfBoundsException.class);
+                .hasMessageContaining("column 'age' holds double values, not float");
+        assertThatThrownBy(() -> columns.strings("nope"))
+                .isInstanceOf(InvalidArgumentException.class)
+                .hasMessageContaining("no column 'nope'");
         assertThatThrownBy(() -> columns.value("age", 1)).isInstanceOf(IndexOutOfBoundsException.class);
     }
 }

@@ -112,7 +112,7 @@ final class OnnxScorer implements Scorer {
     public List<Prediction> scoreBatch(List<? extends Map<String, ?>> rows) {
         Objects.requireNonNull(rows, "rows");
         encoder.check();
-        return score(rows.size(), (from, count, tensorRows, staging) ->
+        return score(rows.size(), () -> { }, (from, count, tensorRows, staging) ->
                 encoder.encode(rows, from, count, tensorRows, staging));
     }
 
@@ -123,8 +123,9 @@ final class OnnxScorer implements Scorer {
         if (!encoder.takesColumns()) {
             return scoreBatch(columns.asRows());
         }
-        encoder.checkColumns(columns);
-        return score(columns.rows(), (from, count, tensorRows, staging) ->
+        // Checked whole before the first chunk runs, so a bad value late in a batch that runs in
+        // fixed-size chunks fails the call before any chunk reaches the runtime.
+        return score(columns.rowCount(), () -> encoder.checkColumns(columns), (from, count, tensorRows, staging) ->
                 encoder.encodeColumns(columns, from, count, tensorRows, staging));
     }
 
@@ -134,7 +135,11 @@ final class OnnxScorer implements Scorer {
         int encode(int from, int count, int tensorRows, RowEncoder.Staging staging);
     }
 
-    private List<Prediction> score(int n, ChunkEncoder chunkEncoder) {
+    /**
+     * Runs {@code n} rows: checks the size, then, under the read lock and while open, runs
+     * {@code check} and the rows in chunks of the model's fixed batch size (or all at once).
+     */
+    private List<Prediction> score(int n, Runnable check, ChunkEncoder chunkEncoder) {
         if (n > options.maxBatchRows()) {
             throw new InvalidArgumentException("batch of " + n + " rows exceeds maxBatchRows " + options.maxBatchRows()
                     + " of model '" + version.name() + "' version " + version.version()
@@ -150,6 +155,7 @@ final class OnnxScorer implements Scorer {
         read.lock();
         try {
             ensureOpen();
+            check.run();
             for (int from = 0; from < n; from += chunk) {
                 int count = Math.min(chunk, n - from);
                 int tensorRows = encoder.fixedBatch() > 0 ? encoder.fixedBatch() : count;

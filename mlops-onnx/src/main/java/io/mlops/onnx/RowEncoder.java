@@ -16,6 +16,10 @@ import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.DoubleBuffer;
+import java.nio.FloatBuffer;
+import java.nio.IntBuffer;
+import java.nio.LongBuffer;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.EnumSet;
@@ -310,9 +314,12 @@ final class RowEncoder {
     }
 
     /**
-     * Checks that the batch has a column for every feature and no other, before anything is written.
+     * Checks the whole batch before anything runs: a column for every feature and no other, each
+     * of a type the input takes, and every value valid under the same rules as for row maps (NaN
+     * policy, whole numbers for integer inputs, the INT32 range). Column by column, so the first
+     * bad value reported is the first found in column order; it names the column and its row.
      *
-     * @throws InvalidArgumentException naming the missing and unknown columns
+     * @throws InvalidArgumentException naming what is wrong and what would be valid
      */
     void checkColumns(FeatureColumns columns) {
         List<String> missing = new ArrayList<>();
@@ -327,24 +334,80 @@ final class RowEncoder {
                 unknown.add(name);
             }
         }
-        if (missing.isEmpty() && unknown.isEmpty()) {
-            return;
+        if (!missing.isEmpty() || !unknown.isEmpty()) {
+            StringBuilder msg = new StringBuilder("the columns");
+            if (!missing.isEmpty()) {
+                msg.append(" lack feature").append(missing.size() == 1 ? " " : "s ").append(limit(missing));
+            }
+            if (!unknown.isEmpty()) {
+                msg.append(missing.isEmpty() ? "" : " and").append(" include unknown feature")
+                        .append(unknown.size() == 1 ? " " : "s ").append(limit(unknown));
+            }
+            throw new InvalidArgumentException(msg.append("; the model expects ").append(describeRows()).toString());
         }
-        StringBuilder msg = new StringBuilder("the columns");
-        if (!missing.isEmpty()) {
-            msg.append(" lack feature").append(missing.size() == 1 ? " " : "s ").append(limit(missing));
+        for (Feature f : features) {
+            checkColumn(columns, f);
         }
-        if (!unknown.isEmpty()) {
-            msg.append(missing.isEmpty() ? "" : " and").append(" include unknown feature")
-                    .append(unknown.size() == 1 ? " " : "s ").append(limit(unknown));
+    }
+
+    private void checkColumn(FeatureColumns columns, Feature f) {
+        Slot slot = slots.get(f.slot());
+        String name = f.name();
+        FeatureColumns.ColumnType type = columns.type(name);
+        boolean fits = switch (slot.type()) {
+            case STRING -> type == FeatureColumns.ColumnType.STRING;
+            case BOOL -> type == FeatureColumns.ColumnType.BOOLEAN;
+            default -> type != FeatureColumns.ColumnType.STRING && type != FeatureColumns.ColumnType.BOOLEAN;
+        };
+        if (!fits) {
+            throw new InvalidArgumentException("column '" + name + "' holds " + type.javaType() + " values; expected "
+                    + expectedColumn(slot.type()));
         }
-        throw new InvalidArgumentException(msg.append("; the model expects ").append(describeRows()).toString());
+        int rows = columns.rowCount();
+        switch (slot.type()) {
+            case FLOAT, DOUBLE -> {
+                if (nanPolicy != NanPolicy.REJECT) {
+                    return;
+                }
+                if (type == FeatureColumns.ColumnType.FLOAT) {
+                    FloatBuffer values = columns.floats(name);
+                    for (int r = 0; r < rows; r++) {
+                        if (Float.isNaN(values.get(r))) {
+                            throw nanRejected(r, name);
+                        }
+                    }
+                } else if (type == FeatureColumns.ColumnType.DOUBLE) {
+                    DoubleBuffer values = columns.doubles(name);
+                    for (int r = 0; r < rows; r++) {
+                        if (Double.isNaN(values.get(r))) {
+                            throw nanRejected(r, name);
+                        }
+                    }
+                }
+            }
+            case INT64, INT32 -> {
+                if (type == FeatureColumns.ColumnType.INT) {
+                    return; // every int fits both
+                }
+                Numbers numbers = Numbers.of(columns, name, type);
+                for (int r = 0; r < rows; r++) {
+                    long v = numbers.whole(r, name, slot);
+                    if (slot.type() == DataType.INT32 && (v < Integer.MIN_VALUE || v > Integer.MAX_VALUE)) {
+                        throw new InvalidArgumentException("row " + r + ": " + quoted(name) + " is " + v
+                                + ", outside the INT32 range of the model's input '" + slot.name() + "'");
+                    }
+                }
+            }
+            default -> {
+                // STRING and BOOL columns hold nothing invalid once their type fits.
+            }
+        }
     }
 
     /**
-     * Writes rows {@code [from, from + count)} of a batch given column by column (already passed
-     * through {@link #checkColumns}), then pads to {@code tensorRows} as {@link #encode} does. Each
-     * column is copied in one piece and converted in a tight loop: no map lookups, no boxing.
+     * Writes rows {@code [from, from + count)} of a batch already passed by {@link #checkColumns},
+     * then pads to {@code tensorRows} as {@link #encode} does. Each column is read in one pass
+     * from the batch's typed view: no map lookups, no boxing.
      *
      * @return the number of columns written per row of the [N, F] input (1 for per-feature inputs)
      */
@@ -362,70 +425,51 @@ final class RowEncoder {
         Slot slot = slots.get(f.slot());
         String name = f.name();
         FeatureColumns.ColumnType type = columns.type(name);
-        boolean fits = switch (slot.type()) {
-            case STRING -> type == FeatureColumns.ColumnType.STRING;
-            case BOOL -> type == FeatureColumns.ColumnType.BOOLEAN;
-            default -> type != FeatureColumns.ColumnType.STRING && type != FeatureColumns.ColumnType.BOOLEAN;
-        };
-        if (!fits) {
-            throw new InvalidArgumentException("column '" + name + "' holds " + type + " values; expected "
-                    + expectedColumn(slot.type()));
-        }
         if (slot.type() == DataType.STRING) {
             // Per-feature string inputs are [N] or [N, 1]: the column is contiguous in the staging array.
-            columns.copy(name, from, count, staging.strings[f.slot()], 0);
+            List<String> values = columns.strings(name);
+            String[] target = staging.strings[f.slot()];
+            for (int r = 0; r < count; r++) {
+                target[r] = values.get(from + r);
+            }
             return;
         }
-        Object values = scratch(type, count);
-        columns.copy(name, from, count, values, 0);
         ByteBuffer buffer = staging.numbers[f.slot()];
         int stride = slot.width();
         int column = f.column();
         switch (slot.type()) {
             case BOOL -> {
-                boolean[] flags = (boolean[]) values;
+                List<Boolean> flags = columns.booleans(name);
                 for (int r = 0; r < count; r++) {
-                    buffer.put(r * stride + column, (byte) (flags[r] ? 1 : 0));
+                    buffer.put(r * stride + column, (byte) (flags.get(from + r) ? 1 : 0));
                 }
             }
             case FLOAT -> {
-                if (values instanceof float[] floats) {
-                    rejectNaNColumn(floats, from, name);
-                    if (stride == 1) {
-                        buffer.asFloatBuffer().put(0, floats, 0, count);
-                        return;
-                    }
+                if (type == FeatureColumns.ColumnType.FLOAT && stride == 1) {
+                    buffer.asFloatBuffer().put(0, columns.floats(name), from, count);
+                    return;
                 }
+                Numbers numbers = Numbers.of(columns, name, type);
                 for (int r = 0; r < count; r++) {
-                    double d = realAt(values, r);
-                    if (Double.isNaN(d) && nanPolicy == NanPolicy.REJECT) {
-                        throw nanRejected(from + r, name);
-                    }
-                    buffer.putFloat((r * stride + column) * 4, (float) d);
+                    buffer.putFloat((r * stride + column) * 4, (float) numbers.real(from + r));
                 }
             }
             case DOUBLE -> {
+                Numbers numbers = Numbers.of(columns, name, type);
                 for (int r = 0; r < count; r++) {
-                    double d = realAt(values, r);
-                    if (Double.isNaN(d) && nanPolicy == NanPolicy.REJECT) {
-                        throw nanRejected(from + r, name);
-                    }
-                    buffer.putDouble((r * stride + column) * 8, d);
+                    buffer.putDouble((r * stride + column) * 8, numbers.real(from + r));
                 }
             }
             case INT64 -> {
+                Numbers numbers = Numbers.of(columns, name, type);
                 for (int r = 0; r < count; r++) {
-                    buffer.putLong((r * stride + column) * 8, wholeAt(values, r, from + r, name, slot));
+                    buffer.putLong((r * stride + column) * 8, numbers.whole(from + r, name, slot));
                 }
             }
             case INT32 -> {
+                Numbers numbers = Numbers.of(columns, name, type);
                 for (int r = 0; r < count; r++) {
-                    long v = wholeAt(values, r, from + r, name, slot);
-                    if (v < Integer.MIN_VALUE || v > Integer.MAX_VALUE) {
-                        throw new InvalidArgumentException("row " + (from + r) + ": " + quoted(name) + " is " + v
-                                + ", outside the INT32 range of the model's input '" + slot.name() + "'");
-                    }
-                    buffer.putInt((r * stride + column) * 4, (int) v);
+                    buffer.putInt((r * stride + column) * 4, (int) numbers.whole(from + r, name, slot));
                 }
             }
             default -> throw new IllegalStateException("unexpected row input type " + slot.type());
@@ -434,59 +478,93 @@ final class RowEncoder {
 
     private static String expectedColumn(DataType type) {
         return switch (type) {
-            case STRING -> "strings (model type STRING)";
-            case BOOL -> "booleans (model type BOOL)";
-            case INT64, INT32 -> "whole numbers as long[] or int[], or float[]/double[] of whole values (model type "
-                    + type + ")";
-            default -> "numbers as float[], double[], long[] or int[] (model type " + type + ")";
+            case STRING -> "String values (model type STRING)";
+            case BOOL -> "boolean values (model type BOOL)";
+            case INT64, INT32 -> "whole numbers: long or int values, or float or double values without a fraction"
+                    + " (model type " + type + ")";
+            default -> "float, double, long or int values (model type " + type + ")";
         };
     }
 
-    private static Object scratch(FeatureColumns.ColumnType type, int count) {
-        return switch (type) {
-            case FLOAT -> new float[count];
-            case DOUBLE -> new double[count];
-            case LONG -> new long[count];
-            case INT -> new int[count];
-            case BOOLEAN -> new boolean[count];
-            case STRING -> new String[count];
-        };
-    }
+    /** A numeric column of any Java type, read by row without boxing; made once per column. */
+    private interface Numbers {
+        double real(int row);
 
-    private void rejectNaNColumn(float[] values, int firstRow, String feature) {
-        if (nanPolicy == NanPolicy.REJECT) {
-            for (int r = 0; r < values.length; r++) {
-                if (Float.isNaN(values[r])) {
-                    throw nanRejected(firstRow + r, feature);
+        /** Whole numbers only, as for row maps: 2.7 is refused, 2.0 is taken as 2. */
+        default long whole(int row, String feature, Slot slot) {
+            double d = real(row);
+            if (d == Math.rint(d) && Math.abs(d) < 0x1p63) {
+                return (long) d;
+            }
+            throw notWhole(row, feature, boxed(row), slot);
+        }
+
+        /** The value as the caller gave it, for messages. */
+        Object boxed(int row);
+
+        static Numbers of(FeatureColumns columns, String name, FeatureColumns.ColumnType type) {
+            switch (type) {
+                case FLOAT -> {
+                    FloatBuffer values = columns.floats(name);
+                    return new Numbers() {
+                        public double real(int row) {
+                            return values.get(row);
+                        }
+
+                        public Object boxed(int row) {
+                            return values.get(row);
+                        }
+                    };
                 }
+                case DOUBLE -> {
+                    DoubleBuffer values = columns.doubles(name);
+                    return new Numbers() {
+                        public double real(int row) {
+                            return values.get(row);
+                        }
+
+                        public Object boxed(int row) {
+                            return values.get(row);
+                        }
+                    };
+                }
+                case LONG -> {
+                    LongBuffer values = columns.longs(name);
+                    return new Numbers() {
+                        public double real(int row) {
+                            return values.get(row);
+                        }
+
+                        @Override
+                        public long whole(int row, String feature, Slot slot) {
+                            return values.get(row);
+                        }
+
+                        public Object boxed(int row) {
+                            return values.get(row);
+                        }
+                    };
+                }
+                case INT -> {
+                    IntBuffer values = columns.ints(name);
+                    return new Numbers() {
+                        public double real(int row) {
+                            return values.get(row);
+                        }
+
+                        @Override
+                        public long whole(int row, String feature, Slot slot) {
+                            return values.get(row);
+                        }
+
+                        public Object boxed(int row) {
+                            return values.get(row);
+                        }
+                    };
+                }
+                default -> throw new IllegalStateException("not a numeric column: " + type);
             }
         }
-    }
-
-    private static double realAt(Object values, int r) {
-        if (values instanceof float[] a) {
-            return a[r];
-        } else if (values instanceof double[] a) {
-            return a[r];
-        } else if (values instanceof long[] a) {
-            return a[r];
-        }
-        return ((int[]) values)[r];
-    }
-
-    /** Whole numbers only, as for row maps: 2.7 is refused, 2.0 is taken as 2. */
-    private static long wholeAt(Object values, int r, int rowIndex, String feature, Slot slot) {
-        if (values instanceof long[] a) {
-            return a[r];
-        } else if (values instanceof int[] a) {
-            return a[r];
-        }
-        double d = realAt(values, r);
-        if (d == Math.rint(d) && Math.abs(d) < 0x1p63) {
-            return (long) d;
-        }
-        Object boxed = values instanceof float[] a ? (Object) a[r] : (Object) d;
-        throw notWhole(rowIndex, feature, boxed, slot);
     }
 
     private int encodeRow(Map<String, ?> row, int rowIndex, int at, int columns, Staging staging) {

@@ -5,6 +5,7 @@ import ai.onnx.proto.OnnxMl.GraphProto;
 import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.NodeProto;
 import ai.onnx.proto.OnnxMl.OperatorSetIdProto;
+import ai.onnx.proto.OnnxMl.StringStringEntryProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
 import ai.onnx.proto.OnnxMl.TensorShapeProto;
 import ai.onnx.proto.OnnxMl.TypeProto;
@@ -47,6 +48,29 @@ final class MixedInputsModel {
                 .setIrVersion(8)
                 .setProducerName("mlops-tests")
                 .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(13))
+                .setGraph(graph)
+                .build()
+                .toByteArray();
+    }
+
+    /**
+     * One [N, 3] input {@code x} of the given element type whose metadata names its columns
+     * {@code a, b, c}; output {@code y} FLOAT [N, 3] is {@code x} cast to float, so each answer's
+     * values are the row as the model received it.
+     */
+    static byte[] matrix(int elementType, long batch) {
+        GraphProto graph = GraphProto.newBuilder().setName("matrix")
+                .addInput(tensor("x", elementType, batch, 3))
+                .addNode(NodeProto.newBuilder().setOpType("Cast").setName("cast").addInput("x").addOutput("y")
+                        .addAttribute(AttributeProto.newBuilder().setName("to").setType(AttributeProto.AttributeType.INT)
+                                .setI(TensorProto.DataType.FLOAT_VALUE)))
+                .addOutput(tensor("y", TensorProto.DataType.FLOAT_VALUE, batch, 3))
+                .build();
+        return ModelProto.newBuilder()
+                .setIrVersion(8)
+                .setProducerName("mlops-tests")
+                .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(13))
+                .addMetadataProps(StringStringEntryProto.newBuilder().setKey("features").setValue("[\"a\", \"b\", \"c\"]"))
                 .setGraph(graph)
                 .build()
                 .toByteArray();

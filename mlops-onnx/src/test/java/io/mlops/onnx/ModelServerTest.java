@@ -18,6 +18,7 @@ import io.mlops.api.registry.ModelVersionStatus;
 import io.mlops.api.registry.NewModelVersion;
 import io.mlops.api.serving.FeatureSpec;
 import io.mlops.api.serving.Prediction;
+import io.mlops.api.serving.FeatureColumns;
 import io.mlops.api.serving.Scorer;
 import io.mlops.api.serving.ScorerOptions;
 import io.mlops.serving.ModelServer;
@@ -309,15 +310,18 @@ class ModelServerTest {
             }
             scorer.scoreBatch(List.of(Map.of("x", 1.0), Map.of("x", 2.0), Map.of("x", 3.0)));
             assertThatThrownBy(() -> scorer.score(Map.of("y", 1.0))).isInstanceOf(InvalidArgumentException.class);
+            scorer.scoreColumns(FeatureColumns.builder().numbers("x", new double[] {1, 2, 3, 4}).build());
+            assertThatThrownBy(() -> scorer.scoreColumns(FeatureColumns.builder().numbers("x", new double[] {Double.NaN})
+                    .build())).isInstanceOf(InvalidArgumentException.class);
 
             String version = Integer.toString(v1.version());
             assertThat(warmUpCalls).as("warm-up runs before metrics are attached").isZero();
             assertThat(meters.get("mlops.scoring.latency").tags("model", MODEL, "version", version).timer().count())
-                    .isEqualTo(7);
+                    .as("every call is timed, refused ones too").isEqualTo(9);
             assertThat(meters.get("mlops.scoring.rows").tags("model", MODEL, "version", version).counter().count())
-                    .isEqualTo(8);
+                    .isEqualTo(12);
             assertThat(meters.get("mlops.scoring.errors").tags("version", version, "error", "invalid_argument")
-                    .counter().count()).isEqualTo(1);
+                    .counter().count()).isEqualTo(2);
             assertThat(meters.get("mlops.scoring.errors").tags("version", version, "error", "failure")
                     .counter().count()).isZero();
 

@@ -132,14 +132,24 @@ class MonitoringThroughServerTest {
             assertThatThrownBy(() -> scorer.scoreColumns(List.of("only-one"), columns))
                     .isInstanceOf(InvalidArgumentException.class)
                     .hasMessageContaining("got 1 request ids for 2 rows in the columns");
+            assertThatThrownBy(() -> scorer.scoreColumns(List.of("ok", "bad\nid"), columns))
+                    .isInstanceOf(InvalidArgumentException.class)
+                    .hasMessageContaining("request id 2: ");
             flush(server);
 
             List<LoggedPrediction> logged = mlops.monitoring().predictions(MODEL, 1, Instant.EPOCH,
                     Instant.now().plusSeconds(1), 100);
             assertThat(logged).hasSize(3);
+            LoggedPrediction first = logged.stream().filter(p -> "col-1".equals(p.requestId())).findFirst().orElseThrow();
+            assertThat(first.inputs()).containsEntry("x", 5.0);
+            assertThat(first.values()).containsExactly(10.0);
             LoggedPrediction second = logged.stream().filter(p -> "col-2".equals(p.requestId())).findFirst().orElseThrow();
             assertThat(second.inputs()).containsEntry("x", 6.5);
             assertThat(second.values()).containsExactly(13.0);
+            LoggedPrediction withoutId = logged.stream().filter(p -> !p.requestId().startsWith("col-")).findFirst()
+                    .orElseThrow();
+            assertThat(withoutId.requestId()).as("an id is made up for a row given without one").matches("[0-9a-f]{32}");
+            assertThat(withoutId.values()).containsExactly(14.0);
             assertThat(logged).extracting(p -> ((Number) p.inputs().get("x")).doubleValue())
                     .containsExactlyInAnyOrder(5.0, 6.5, 7.0);
         }

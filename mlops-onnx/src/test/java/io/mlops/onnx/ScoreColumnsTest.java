@@ -160,14 +160,14 @@ class ScoreColumnsTest {
                     .booleans("b", new boolean[2]).strings("s", texts(2)).build();
             assertThatThrownBy(() -> scorer.scoreColumns(textForNumber))
                     .isInstanceOf(InvalidArgumentException.class)
-                    .hasMessageContaining("column 'f' holds STRING values; expected numbers as float[], double[], long[]"
-                            + " or int[] (model type FLOAT)");
+                    .hasMessageContaining("column 'f' holds String values; expected float, double, long or int values"
+                            + " (model type FLOAT)");
             FeatureColumns numberForBool = FeatureColumns.builder().numbers("f", new float[2]).numbers("d", new double[2])
                     .numbers("n", new long[2]).numbers("i", new int[2])
                     .numbers("b", new int[] {1, 0}).strings("s", texts(2)).build();
             assertThatThrownBy(() -> scorer.scoreColumns(numberForBool))
                     .isInstanceOf(InvalidArgumentException.class)
-                    .hasMessageContaining("column 'b' holds INT values; expected booleans (model type BOOL)");
+                    .hasMessageContaining("column 'b' holds int values; expected boolean values (model type BOOL)");
         }
         ScorerOptions lenient = ScorerOptions.builder().nanPolicy(NanPolicy.PASS_THROUGH).build();
         try (Scorer scorer = mixed(lenient)) {
@@ -175,6 +175,131 @@ class ScoreColumnsTest {
                     .numbers("d", new double[1]).numbers("n", new long[1]).numbers("i", new int[1])
                     .booleans("b", new boolean[1]).strings("s", texts(1)).build();
             assertThat(scorer.scoreColumns(nan).get(0).probability("0")).isNaN();
+        }
+    }
+
+    @Test
+    void scoreColumns_refusesWhatRowMapsRefuse_namingTheSameFeatureAndRow() {
+        try (Scorer scorer = mixed(ScorerOptions.DEFAULTS)) {
+            Batch batch = Batch.random(4, 9);
+            List<FeatureColumns> bad = List.of(
+                    replace(batch, "f", b -> b.numbers("f", new float[] {0, 0, 0, Float.NaN})),
+                    replace(batch, "n", b -> b.numbers("n", new double[] {1, 2, 3.25, 4})),
+                    replace(batch, "i", b -> b.numbers("i", new long[] {0, 0, -(1L << 40), 0})),
+                    replace(batch, "d", b -> b.strings("d", new String[] {"1", "2", "3", "4"})));
+            List<String> expected = List.of("row 3: feature 'f' is NaN", "row 2: feature 'n' is a Double (3.25)",
+                    "row 2: feature 'i' is -1099511627776, outside the INT32 range", "'d'");
+            for (int k = 0; k < bad.size(); k++) {
+                FeatureColumns columns = bad.get(k);
+                assertThatThrownBy(() -> scorer.scoreColumns(columns)).as(columns.toString())
+                        .isInstanceOf(InvalidArgumentException.class).hasMessageContaining(expected.get(k));
+                assertThatThrownBy(() -> scorer.scoreBatch(columns.asRows())).as("as row maps: " + columns)
+                        .isInstanceOf(InvalidArgumentException.class).hasMessageContaining(expected.get(k));
+            }
+        }
+    }
+
+    /** The batch's columns with one of them given differently. */
+    private static FeatureColumns replace(Batch batch, String name,
+            java.util.function.Consumer<FeatureColumns.Builder> replacement) {
+        FeatureColumns.Builder b = FeatureColumns.builder();
+        for (String column : batch.columns().names()) {
+            if (column.equals(name)) {
+                replacement.accept(b);
+                continue;
+            }
+            switch (batch.columns().type(column)) {
+                case FLOAT -> b.numbers(column, batch.f());
+                case DOUBLE -> b.numbers(column, batch.d());
+                case LONG -> b.numbers(column, batch.n());
+                case INT -> b.numbers(column, batch.i());
+                case BOOLEAN -> b.booleans(column, batch.b());
+                case STRING -> b.strings(column, batch.s());
+            }
+        }
+        return b.build();
+    }
+
+    @Test
+    void scoreColumns_badValueInALaterChunk_isRefusedNamingItsRowInTheBatch_andLeavesNothingBehind() {
+        try (Scorer scorer = load("mixed-fixed", MixedInputsModel.bytes(3), ScorerOptions.DEFAULTS)) {
+            Batch batch = Batch.random(8, 4);
+            FeatureColumns late = replace(batch, "d", b -> b.numbers("d", new double[] {0, 0, 0, 0, 0, 0, Double.NaN, 0}));
+            assertThatThrownBy(() -> scorer.scoreColumns(late))
+                    .isInstanceOf(InvalidArgumentException.class)
+                    .hasMessageContaining("row 6: feature 'd' is NaN");
+            // The failed call left nothing behind in the pooled buffers: the same batch, valid, scores right.
+            List<Prediction> after = scorer.scoreColumns(batch.columns());
+            for (int r = 0; r < 8; r++) {
+                assertThat(after.get(r).probability("1")).as("row " + r).isEqualTo((float) batch.d()[r]);
+                assertThat(after.get(r).label()).as("row " + r).contains(batch.s()[r]);
+            }
+        }
+    }
+
+    @Test
+    void scoreColumns_matrixInputOfEveryNumericType_placesEachNamedColumnInItsPlace() {
+        int[] types = {ai.onnx.proto.OnnxMl.TensorProto.DataType.FLOAT_VALUE,
+            ai.onnx.proto.OnnxMl.TensorProto.DataType.DOUBLE_VALUE,
+            ai.onnx.proto.OnnxMl.TensorProto.DataType.INT64_VALUE,
+            ai.onnx.proto.OnnxMl.TensorProto.DataType.INT32_VALUE};
+        int size = 70;
+        long[] a = new long[size];
+        int[] b = new int[size];
+        double[] c = new double[size];
+        for (int r = 0; r < size; r++) {
+            a[r] = r * 3L - 100;
+            b[r] = -r;
+            c[r] = r % 7;
+        }
+        // Given in another order than the model lists them, and each of another Java type.
+        FeatureColumns columns = FeatureColumns.builder().numbers("c", c).numbers("a", a).numbers("b", b).build();
+        for (int type : types) {
+            for (long batch : new long[] {-1, 4}) {
+                try (Scorer scorer = load("matrix-" + type + "-" + batch, MixedInputsModel.matrix(type, batch),
+                        ScorerOptions.DEFAULTS)) {
+                    List<Prediction> fromColumns = scorer.scoreColumns(columns);
+                    List<Prediction> fromRows = scorer.scoreBatch(columns.asRows());
+                    for (int r = 0; r < size; r++) {
+                        assertThat(fromColumns.get(r).values()).as("type %d, batch %d, row %d", type, batch, r)
+                                .containsExactly((double) a[r], (double) b[r], c[r])
+                                .isEqualTo(fromRows.get(r).values());
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void scoreColumns_concurrentCallersMixedWithRowMaps_eachGetTheirOwnRows() throws Exception {
+        try (Scorer scorer = mixed(ScorerOptions.DEFAULTS)) {
+            java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(6);
+            try {
+                List<java.util.concurrent.Future<Integer>> results = new ArrayList<>();
+                for (int t = 0; t < 6; t++) {
+                    int thread = t;
+                    results.add(pool.submit(() -> {
+                        int wrong = 0;
+                        for (int call = 0; call < 60; call++) {
+                            Batch batch = Batch.random(1 + (thread * 37 + call * 11) % 300, thread * 1000L + call);
+                            List<Prediction> answers = thread % 2 == 0 ? scorer.scoreColumns(batch.columns())
+                                    : scorer.scoreBatch(batch.rows());
+                            for (int r = 0; r < answers.size(); r++) {
+                                if (!answers.get(r).label().orElseThrow().equals(batch.s()[r])
+                                        || answers.get(r).probability("0") != batch.f()[r]) {
+                                    wrong++;
+                                }
+                            }
+                        }
+                        return wrong;
+                    }));
+                }
+                for (java.util.concurrent.Future<Integer> f : results) {
+                    assertThat(f.get(60, java.util.concurrent.TimeUnit.SECONDS)).isZero();
+                }
+            } finally {
+                pool.shutdownNow();
+            }
         }
     }
 

@@ -2,9 +2,14 @@ package io.mlops.api.serving;
 
 import io.mlops.api.InvalidArgumentException;
 import java.lang.reflect.Array;
+import java.nio.DoubleBuffer;
+import java.nio.FloatBuffer;
+import java.nio.IntBuffer;
+import java.nio.LongBuffer;
 import java.util.AbstractList;
 import java.util.AbstractMap;
 import java.util.AbstractSet;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -16,10 +21,10 @@ import java.util.Set;
 
 /**
  * A batch of rows given column by column: one primitive or {@code String} array per feature, all
- * of the same length. It scores the same as the equivalent row maps, but a scorer copies typed
- * columns straight into the model's input buffers instead of looking each value up in a map and
- * checking its type, which is most of what scoring a batch of row maps adds on top of the
- * runtime. Use it when the data already sits in columns or typed fields: a JDBC result set, a
+ * of the same length. It scores the same as the equivalent row maps, under the same rules, but a
+ * scorer reads each typed column in one pass into the model's input buffers instead of looking
+ * each value up in a map and checking its type, which is most of what scoring a batch of row maps
+ * adds on top of the runtime. Use it when the data already sits in columns or typed fields: a JDBC result set, a
  * CSV reader, an array of domain objects.
  *
  * <pre>{@code
@@ -40,17 +45,28 @@ public final class FeatureColumns {
     /** The Java type of a column's values. */
     public enum ColumnType {
         /** {@code float[]}. */
-        FLOAT,
+        FLOAT("float"),
         /** {@code double[]}. */
-        DOUBLE,
+        DOUBLE("double"),
         /** {@code long[]}. */
-        LONG,
+        LONG("long"),
         /** {@code int[]}. */
-        INT,
+        INT("int"),
         /** {@code boolean[]}. */
-        BOOLEAN,
+        BOOLEAN("boolean"),
         /** {@code String[]} without nulls. */
-        STRING
+        STRING("String");
+
+        private final String javaType;
+
+        ColumnType(String javaType) {
+            this.javaType = javaType;
+        }
+
+        /** The Java element type, as in source code ({@code float}, {@code String}), for messages. */
+        public String javaType() {
+            return javaType;
+        }
     }
 
     private final int rows;
@@ -70,7 +86,7 @@ public final class FeatureColumns {
     }
 
     /** The number of rows; every column has this many values. */
-    public int rows() {
+    public int rowCount() {
         return rows;
     }
 
@@ -106,22 +122,78 @@ public final class FeatureColumns {
     }
 
     /**
-     * Copies {@code count} values of the named column, starting at row {@code from}, into
-     * {@code target} at {@code offset}. The target's array type must match the column's
-     * {@link #type}: {@code float[]} for {@link ColumnType#FLOAT}, {@code String[]} for
-     * {@link ColumnType#STRING}, and so on. This is how a scorer reads a column without the batch
-     * handing out its own arrays.
+     * A read-only view of a {@link ColumnType#FLOAT} column, one value per row; this and the other
+     * typed views are how a scorer reads a column without copying it or boxing its values.
      *
-     * @throws InvalidArgumentException if there is no such column or the target has another type
-     * @throws IndexOutOfBoundsException if the range lies outside the column or the target
+     * @throws InvalidArgumentException if there is no such column or it holds another type
      */
-    public void copy(String name, int from, int count, Object target, int offset) {
-        Object values = require(name);
-        if (target == null || target.getClass() != values.getClass()) {
-            throw new InvalidArgumentException("column '" + name + "' holds " + values.getClass().getSimpleName()
-                    + " values; cannot copy them into " + (target == null ? "null" : target.getClass().getSimpleName()));
+    public FloatBuffer floats(String name) {
+        return FloatBuffer.wrap((float[]) typed(name, ColumnType.FLOAT)).asReadOnlyBuffer();
+    }
+
+    /**
+     * A read-only view of a {@link ColumnType#DOUBLE} column.
+     *
+     * @throws InvalidArgumentException if there is no such column or it holds another type
+     */
+    public DoubleBuffer doubles(String name) {
+        return DoubleBuffer.wrap((double[]) typed(name, ColumnType.DOUBLE)).asReadOnlyBuffer();
+    }
+
+    /**
+     * A read-only view of a {@link ColumnType#LONG} column.
+     *
+     * @throws InvalidArgumentException if there is no such column or it holds another type
+     */
+    public LongBuffer longs(String name) {
+        return LongBuffer.wrap((long[]) typed(name, ColumnType.LONG)).asReadOnlyBuffer();
+    }
+
+    /**
+     * A read-only view of an {@link ColumnType#INT} column.
+     *
+     * @throws InvalidArgumentException if there is no such column or it holds another type
+     */
+    public IntBuffer ints(String name) {
+        return IntBuffer.wrap((int[]) typed(name, ColumnType.INT)).asReadOnlyBuffer();
+    }
+
+    /**
+     * A read-only view of a {@link ColumnType#BOOLEAN} column.
+     *
+     * @throws InvalidArgumentException if there is no such column or it holds another type
+     */
+    public List<Boolean> booleans(String name) {
+        boolean[] values = (boolean[]) typed(name, ColumnType.BOOLEAN);
+        return new AbstractList<>() {
+            @Override
+            public Boolean get(int index) {
+                return values[index];
+            }
+
+            @Override
+            public int size() {
+                return values.length;
+            }
+        };
+    }
+
+    /**
+     * A read-only view of a {@link ColumnType#STRING} column; it holds no {@code null}.
+     *
+     * @throws InvalidArgumentException if there is no such column or it holds another type
+     */
+    public List<String> strings(String name) {
+        return Collections.unmodifiableList(Arrays.asList((String[]) typed(name, ColumnType.STRING)));
+    }
+
+    private Object typed(String name, ColumnType wanted) {
+        ColumnType actual = type(name);
+        if (actual != wanted) {
+            throw new InvalidArgumentException("column '" + name + "' holds " + actual.javaType() + " values, not "
+                    + wanted.javaType());
         }
-        System.arraycopy(values, from, target, offset, count);
+        return columns.get(name);
     }
 
     /**
@@ -185,6 +257,47 @@ public final class FeatureColumns {
             return a[row];
         }
         return ((String[]) values)[row];
+    }
+
+    /** Equal when both have the same columns, in the same order, with the same types and values. */
+    @Override
+    public boolean equals(Object other) {
+        if (this == other) {
+            return true;
+        }
+        if (!(other instanceof FeatureColumns that) || rows != that.rows || !names.equals(that.names)) {
+            return false;
+        }
+        for (String name : names) {
+            if (!Objects.deepEquals(columns.get(name), that.columns.get(name))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    @Override
+    public int hashCode() {
+        int hash = names.hashCode();
+        for (Object values : columns.values()) {
+            hash = 31 * hash + hashOf(values);
+        }
+        return hash;
+    }
+
+    private static int hashOf(Object values) {
+        if (values instanceof float[] a) {
+            return Arrays.hashCode(a);
+        } else if (values instanceof double[] a) {
+            return Arrays.hashCode(a);
+        } else if (values instanceof long[] a) {
+            return Arrays.hashCode(a);
+        } else if (values instanceof int[] a) {
+            return Arrays.hashCode(a);
+        } else if (values instanceof boolean[] a) {
+            return Arrays.hashCode(a);
+        }
+        return Arrays.hashCode((String[]) values);
     }
 
     @Override
@@ -296,18 +409,25 @@ public final class FeatureColumns {
          * @throws InvalidArgumentException if a value is {@code null}, naming its row
          */
         public Builder strings(String name, String[] values) {
-            if (values != null) {
-                for (int r = 0; r < values.length; r++) {
-                    if (values[r] == null) {
-                        throw new InvalidArgumentException("column '" + name + "' is null at row " + r
-                                + "; every row needs a String (a model's missing-value category, if it has one)");
-                    }
+            checkName(name, values);
+            // Checked after copying, so that a caller changing its array meanwhile cannot slip a null in.
+            String[] copy = values.clone();
+            for (int r = 0; r < copy.length; r++) {
+                if (copy[r] == null) {
+                    throw new InvalidArgumentException("column '" + name + "' is null at row " + r
+                            + "; every row needs a String (a model's missing-value category, if it has one)");
                 }
             }
-            return add(name, values == null ? null : values.clone());
+            return add(name, copy);
         }
 
         private Builder add(String name, Object values) {
+            checkName(name, values);
+            columns.put(name, values);
+            return this;
+        }
+
+        private void checkName(String name, Object values) {
             if (name == null || name.isBlank()) {
                 throw new InvalidArgumentException("a column name must not be null or blank, got "
                         + (name == null ? "null" : "'" + name + "'"));
@@ -318,8 +438,6 @@ public final class FeatureColumns {
             if (columns.containsKey(name)) {
                 throw new InvalidArgumentException("column '" + name + "' was added twice; add each feature once");
             }
-            columns.put(name, values);
-            return this;
         }
 
         /**

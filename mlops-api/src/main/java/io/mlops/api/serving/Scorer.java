@@ -63,9 +63,11 @@ public interface Scorer extends AutoCloseable {
     List<Prediction> scoreBatch(List<? extends Map<String, ?>> rows);
 
     /**
-     * Scores a batch given column by column; the same rules and results as {@link #scoreBatch}
-     * on the equivalent row maps, with the same errors (which name the row). The ONNX scorer copies
-     * typed columns straight into the model's input buffers, which makes this the fastest way to
+     * Scores a batch given column by column, with the same results as {@link #scoreBatch} on the
+     * equivalent row maps and under the same rules: what row maps would refuse is refused, with an
+     * {@link io.mlops.api.InvalidArgumentException} naming the column and, for a bad value, its row
+     * in the batch. The ONNX scorer checks the whole batch before any of it runs, then reads each
+     * typed column in one pass into the model's input buffers, which makes this the fastest way to
      * score many rows; this default scores the rows through {@link FeatureColumns#asRows()}.
      *
      * <pre>{@code

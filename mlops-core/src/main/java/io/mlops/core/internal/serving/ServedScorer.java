@@ -150,8 +150,8 @@ final class ServedScorer implements Scorer {
 
     @Override
     public List<Prediction> scoreColumns(List<String> requestIds, FeatureColumns columns) {
-        checkRequestIds(requestIds, columns == null ? -1 : columns.rows(), "rows in the columns");
-        return scoreLogged(requestIds, columns == null ? 0 : columns.rows(), s -> s.scoreColumns(columns),
+        checkRequestIds(requestIds, columns == null ? -1 : columns.rowCount(), "rows in the columns");
+        return scoreLogged(requestIds, columns == null ? 0 : columns.rowCount(), s -> s.scoreColumns(columns),
                 i -> columns.row(i));
     }
 
