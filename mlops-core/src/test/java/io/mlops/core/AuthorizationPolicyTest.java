@@ -298,6 +298,7 @@ class AuthorizationPolicyTest {
                 "BatchedMetricLogger#logMetric(String,double,long)", "BatchedMetricLogger#logMetric(String,double,long,long)",
                 "BatchedMetricLogger#flush()", "BatchedMetricLogger#pending()", "BatchedMetricLogger#close()",
                 "Scorer#score(Map)", "Scorer#score(String,Map)", "Scorer#scoreBatch(List)", "Scorer#scoreBatch(List,List)", "Scorer#scoreTensors(Map)",
+                "Scorer#scoreColumns(FeatureColumns)", "Scorer#scoreColumns(List,FeatureColumns)",
                 "Scorer#features()", "Scorer#version()", "Scorer#close()");
     }
 
