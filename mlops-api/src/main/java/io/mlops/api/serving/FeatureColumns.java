@@ -187,6 +187,18 @@ public final class FeatureColumns {
         return Collections.unmodifiableList(Arrays.asList((String[]) typed(name, ColumnType.STRING)));
     }
 
+    /**
+     * Copies {@code count} values of a {@link ColumnType#STRING} column, from row {@code from}, into
+     * {@code target} at {@code offset}: one bulk copy where reading the {@link #strings} view value
+     * by value would store each reference separately.
+     *
+     * @throws InvalidArgumentException if there is no such column or it holds another type
+     * @throws IndexOutOfBoundsException if the range lies outside the column or the target
+     */
+    public void copyStrings(String name, int from, String[] target, int offset, int count) {
+        System.arraycopy(typed(name, ColumnType.STRING), from, target, offset, count);
+    }
+
     private Object typed(String name, ColumnType wanted) {
         ColumnType actual = type(name);
         if (actual != wanted) {
