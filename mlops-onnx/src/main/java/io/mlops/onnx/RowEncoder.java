@@ -31,6 +31,9 @@ import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.IntFunction;
+import java.util.function.IntToDoubleFunction;
+import java.util.function.IntToLongFunction;
 
 /**
  * Turns rows of named features into the model's input tensors.
@@ -505,84 +508,52 @@ final class RowEncoder {
         };
     }
 
-    /** A numeric column of any Java type, read by row without boxing; made once per column. */
-    private interface Numbers {
-        double real(int row);
-
-        /** Whole numbers only, as for row maps: 2.7 is refused, 2.0 is taken as 2. */
-        default long whole(int row, String feature, Slot slot) {
-            double d = real(row);
-            if (d == Math.rint(d) && Math.abs(d) < 0x1p63) {
-                return (long) d;
-            }
-            throw notWhole(row, feature, boxed(row), slot);
-        }
-
-        /** The value as the caller gave it, for messages. */
-        Object boxed(int row);
+    /**
+     * A numeric column of any Java type, read by row without boxing; made once per column.
+     *
+     * @param real  the value as a double
+     * @param exact the value as a long for {@code long} and {@code int} columns; null for
+     *              {@code float} and {@code double} columns, whose values must be checked whole
+     * @param boxed the value as the caller gave it, for messages
+     */
+    private record Numbers(IntToDoubleFunction real, IntToLongFunction exact, IntFunction<Object> boxed) {
 
         static Numbers of(FeatureColumns columns, String name, FeatureColumns.ColumnType type) {
             switch (type) {
                 case FLOAT -> {
                     FloatBuffer values = columns.floats(name);
-                    return new Numbers() {
-                        public double real(int row) {
-                            return values.get(row);
-                        }
-
-                        public Object boxed(int row) {
-                            return values.get(row);
-                        }
-                    };
+                    return new Numbers(values::get, null, values::get);
                 }
                 case DOUBLE -> {
                     DoubleBuffer values = columns.doubles(name);
-                    return new Numbers() {
-                        public double real(int row) {
-                            return values.get(row);
-                        }
-
-                        public Object boxed(int row) {
-                            return values.get(row);
-                        }
-                    };
+                    return new Numbers(values::get, null, values::get);
                 }
                 case LONG -> {
                     LongBuffer values = columns.longs(name);
-                    return new Numbers() {
-                        public double real(int row) {
-                            return values.get(row);
-                        }
-
-                        @Override
-                        public long whole(int row, String feature, Slot slot) {
-                            return values.get(row);
-                        }
-
-                        public Object boxed(int row) {
-                            return values.get(row);
-                        }
-                    };
+                    return new Numbers(values::get, values::get, values::get);
                 }
                 case INT -> {
                     IntBuffer values = columns.ints(name);
-                    return new Numbers() {
-                        public double real(int row) {
-                            return values.get(row);
-                        }
-
-                        @Override
-                        public long whole(int row, String feature, Slot slot) {
-                            return values.get(row);
-                        }
-
-                        public Object boxed(int row) {
-                            return values.get(row);
-                        }
-                    };
+                    return new Numbers(values::get, values::get, values::get);
                 }
                 default -> throw new IllegalStateException("not a numeric column: " + type);
             }
+        }
+
+        double real(int row) {
+            return real.applyAsDouble(row);
+        }
+
+        /** Whole numbers only, as for row maps: 2.7 is refused, 2.0 is taken as 2. */
+        long whole(int row, String feature, Slot slot) {
+            if (exact != null) {
+                return exact.applyAsLong(row);
+            }
+            double d = real.applyAsDouble(row);
+            if (d == Math.rint(d) && Math.abs(d) < 0x1p63) {
+                return (long) d;
+            }
+            throw notWhole(row, feature, boxed.apply(row), slot);
         }
     }
 
