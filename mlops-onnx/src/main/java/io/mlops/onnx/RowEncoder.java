@@ -297,6 +297,8 @@ final class RowEncoder {
     }
 
     void giveBack(Staging staging) {
+        // The caller's strings are not kept alive by a pooled buffer.
+        java.util.Arrays.fill(staging.strings, null);
         int sizeClass = sizeClass(staging.capacityRows);
         if (sizeClass >= 0 && staging.capacityRows == POOLED_ROWS << sizeClass) {
             pools.get(sizeClass).offer(staging);
@@ -450,9 +452,8 @@ final class RowEncoder {
         String name = f.name();
         FeatureColumns.ColumnType type = columns.type(name);
         if (slot.type() == DataType.STRING) {
-            // Per-feature string inputs are [N] or [N, 1]: the column is contiguous in the staging array.
-            // One bulk copy: storing the references one by one into the long-lived staging array
-            // costs a GC write barrier each, which made this the slowest part of encoding.
+            // Per-feature string inputs are [N] or [N, 1]: the column is contiguous in this batch's
+            // string array, and one bulk copy fills it.
             columns.copyStrings(name, from, staging.strings[f.slot()], 0, count);
             return;
         }
@@ -879,11 +880,8 @@ final class RowEncoder {
                 long[] shape = s.rank2() ? new long[] {tensorRows, w} : new long[] {tensorRows};
                 OnnxTensor t;
                 if (s.type() == DataType.STRING) {
-                    String[] values = staging.strings[i];
-                    if (values.length != tensorRows * w) {
-                        values = java.util.Arrays.copyOf(values, tensorRows * w);
-                    }
-                    t = OnnxTensor.createTensor(env, values, shape);
+                    // Exactly tensorRows * w long: borrow() sizes string arrays for the batch.
+                    t = OnnxTensor.createTensor(env, staging.strings[i], shape);
                 } else {
                     ByteBuffer view = staging.numbers[i].duplicate().order(ByteOrder.nativeOrder());
                     view.position(0).limit(tensorRows * w * s.elementBytes());

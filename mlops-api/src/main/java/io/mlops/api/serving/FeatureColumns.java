@@ -194,6 +194,7 @@ public final class FeatureColumns {
      *
      * @throws InvalidArgumentException if there is no such column or it holds another type
      * @throws IndexOutOfBoundsException if the range lies outside the column or the target
+     * @throws NullPointerException if {@code target} is null
      */
     public void copyStrings(String name, int from, String[] target, int offset, int count) {
         System.arraycopy(typed(name, ColumnType.STRING), from, target, offset, count);
