@@ -140,7 +140,6 @@ final class ScoringBenchmark {
         return lines;
     }
 
-
     /** One JMH run of {@code methods} over {@code models}; adds each fork's figures under "method/model". */
     private static void runJmh(Path dir, boolean server, Set<String> methods, List<String> models,
             Map<String, List<Double>> iterations, Map<String, List<Double>> forkMeans) throws Exception {

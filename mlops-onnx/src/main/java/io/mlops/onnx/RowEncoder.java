@@ -21,6 +21,7 @@ import java.nio.FloatBuffer;
 import java.nio.IntBuffer;
 import java.nio.LongBuffer;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.EnumSet;
 import java.util.HashMap;
@@ -298,7 +299,7 @@ final class RowEncoder {
 
     void giveBack(Staging staging) {
         // The caller's strings are not kept alive by a pooled buffer.
-        java.util.Arrays.fill(staging.strings, null);
+        Arrays.fill(staging.strings, null);
         int sizeClass = sizeClass(staging.capacityRows);
         if (sizeClass >= 0 && staging.capacityRows == POOLED_ROWS << sizeClass) {
             pools.get(sizeClass).offer(staging);
@@ -361,15 +362,7 @@ final class RowEncoder {
             }
         }
         if (!missing.isEmpty() || !unknown.isEmpty()) {
-            StringBuilder msg = new StringBuilder("the columns");
-            if (!missing.isEmpty()) {
-                msg.append(" lack feature").append(missing.size() == 1 ? " " : "s ").append(limit(missing));
-            }
-            if (!unknown.isEmpty()) {
-                msg.append(missing.isEmpty() ? "" : " and").append(" include unknown feature")
-                        .append(unknown.size() == 1 ? " " : "s ").append(limit(unknown));
-            }
-            throw new InvalidArgumentException(msg.append("; the model expects ").append(describeRows()).toString());
+            throw wrongFeatures("the columns", "lack", missing, "include", unknown);
         }
         for (Feature f : features) {
             checkColumn(columns, f);
@@ -412,15 +405,15 @@ final class RowEncoder {
                 }
             }
             case INT64, INT32 -> {
-                if (type == FeatureColumns.ColumnType.INT) {
-                    return; // every int fits both
+                boolean int32 = slot.type() == DataType.INT32;
+                if (type == FeatureColumns.ColumnType.INT || type == FeatureColumns.ColumnType.LONG && !int32) {
+                    return; // nothing in such a column can be refused
                 }
                 Numbers numbers = Numbers.of(columns, name, type);
                 for (int r = 0; r < rows; r++) {
                     long v = numbers.whole(r, name, slot);
-                    if (slot.type() == DataType.INT32 && (v < Integer.MIN_VALUE || v > Integer.MAX_VALUE)) {
-                        throw new InvalidArgumentException("row " + r + ": " + quoted(name) + " is " + v
-                                + ", outside the INT32 range of the model's input '" + slot.name() + "'");
+                    if (int32) {
+                        int32(v, r, name, slot);
                     }
                 }
             }
@@ -492,6 +485,7 @@ final class RowEncoder {
             case INT32 -> {
                 Numbers numbers = Numbers.of(columns, name, type);
                 for (int r = 0; r < count; r++) {
+                    // In range: checkColumns has seen every value.
                     buffer.putInt((r * stride + column) * 4, (int) numbers.whole(from + r, name, slot));
                 }
             }
@@ -551,7 +545,7 @@ final class RowEncoder {
                 return exact.applyAsLong(row);
             }
             double d = real.applyAsDouble(row);
-            if (d == Math.rint(d) && Math.abs(d) < 0x1p63) {
+            if (isWhole(d)) {
                 return (long) d;
             }
             throw notWhole(row, feature, boxed.apply(row), slot);
@@ -609,12 +603,19 @@ final class RowEncoder {
                 unknown.add(String.valueOf(key));
             }
         }
-        StringBuilder msg = new StringBuilder("row ").append(rowIndex);
-        if (missing != null) {
-            msg.append(" is missing feature").append(missing.size() == 1 ? " " : "s ").append(limit(missing));
+        return wrongFeatures("row " + rowIndex, "is missing", missing == null ? List.of() : missing, "has", unknown);
+    }
+
+    /** "{subject} {lack} feature(s) [..] and {have} unknown feature(s) [..]; the model expects ..." */
+    private InvalidArgumentException wrongFeatures(String subject, String lack, List<String> missing, String have,
+            List<String> unknown) {
+        StringBuilder msg = new StringBuilder(subject);
+        if (!missing.isEmpty()) {
+            msg.append(' ').append(lack).append(" feature").append(missing.size() == 1 ? " " : "s ")
+                    .append(limit(missing));
         }
         if (!unknown.isEmpty()) {
-            msg.append(missing != null ? " and" : "").append(" has unknown feature")
+            msg.append(missing.isEmpty() ? "" : " and").append(' ').append(have).append(" unknown feature")
                     .append(unknown.size() == 1 ? " " : "s ").append(limit(unknown));
         }
         msg.append("; the model expects ").append(describeRows());
@@ -763,14 +764,8 @@ final class RowEncoder {
             case FLOAT -> staging.numbers[slotIndex].putFloat(index * 4, (float) real(value, rowIndex, feature, slot));
             case DOUBLE -> staging.numbers[slotIndex].putDouble(index * 8, real(value, rowIndex, feature, slot));
             case INT64 -> staging.numbers[slotIndex].putLong(index * 8, integral(value, rowIndex, feature, slot));
-            case INT32 -> {
-                long v = integral(value, rowIndex, feature, slot);
-                if (v < Integer.MIN_VALUE || v > Integer.MAX_VALUE) {
-                    throw new InvalidArgumentException("row " + rowIndex + ": " + quoted(feature) + " is " + v
-                            + ", outside the INT32 range of the model's input '" + slot.name() + "'");
-                }
-                staging.numbers[slotIndex].putInt(index * 4, (int) v);
-            }
+            case INT32 -> staging.numbers[slotIndex].putInt(index * 4,
+                    int32(integral(value, rowIndex, feature, slot), rowIndex, feature, slot));
             default -> throw new IllegalStateException("unexpected row input type " + slot.type());
         }
     }
@@ -806,10 +801,24 @@ final class RowEncoder {
             }
         }
         double d = n.doubleValue();
-        if (d == Math.rint(d) && Math.abs(d) < 0x1p63) {
+        if (isWhole(d)) {
             return (long) d;
         }
         throw notWhole(rowIndex, feature, value, slot);
+    }
+
+    /** Whether a double is a whole number a long can hold: 2.0 is, 2.7, NaN and 2^63 are not. */
+    private static boolean isWhole(double d) {
+        return d == Math.rint(d) && Math.abs(d) < 0x1p63;
+    }
+
+    /** An INT32 input's range, for values that passed as whole numbers. */
+    private static int int32(long v, int rowIndex, String feature, Slot slot) {
+        if (v < Integer.MIN_VALUE || v > Integer.MAX_VALUE) {
+            throw new InvalidArgumentException("row " + rowIndex + ": " + quoted(feature) + " is " + v
+                    + ", outside the INT32 range of the model's input '" + slot.name() + "'");
+        }
+        return (int) v;
     }
 
     private static InvalidArgumentException notWhole(int rowIndex, String feature, Object value, Slot slot) {

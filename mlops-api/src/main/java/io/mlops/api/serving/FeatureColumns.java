@@ -291,26 +291,8 @@ public final class FeatureColumns {
 
     @Override
     public int hashCode() {
-        int hash = names.hashCode();
-        for (Object values : columns.values()) {
-            hash = 31 * hash + hashOf(values);
-        }
-        return hash;
-    }
-
-    private static int hashOf(Object values) {
-        if (values instanceof float[] a) {
-            return Arrays.hashCode(a);
-        } else if (values instanceof double[] a) {
-            return Arrays.hashCode(a);
-        } else if (values instanceof long[] a) {
-            return Arrays.hashCode(a);
-        } else if (values instanceof int[] a) {
-            return Arrays.hashCode(a);
-        } else if (values instanceof boolean[] a) {
-            return Arrays.hashCode(a);
-        }
-        return Arrays.hashCode((String[]) values);
+        // deepHashCode hashes each primitive array by content, as deepEquals in equals compares it.
+        return 31 * names.hashCode() + Arrays.deepHashCode(columns.values().toArray());
     }
 
     @Override
