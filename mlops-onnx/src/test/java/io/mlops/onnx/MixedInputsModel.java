@@ -11,6 +11,7 @@ import ai.onnx.proto.OnnxMl.TensorShapeProto;
 import ai.onnx.proto.OnnxMl.TypeProto;
 import ai.onnx.proto.OnnxMl.ValueInfoProto;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A model with one [N, 1] input of every row type, which hands each value straight back: output
@@ -19,7 +20,7 @@ import java.util.List;
  * every value of every row reached the model in the right place.
  */
 final class MixedInputsModel {
-    /** The numeric inputs in the order of the {@code scores} columns, with their element types. */
+    /** The numeric inputs, in the order of the {@code scores} columns. */
     static final List<String> NUMERIC = List.of("f", "d", "n", "i", "b");
 
     private MixedInputsModel() {
@@ -34,9 +35,7 @@ final class MixedInputsModel {
         for (int k = 0; k < NUMERIC.size(); k++) {
             String name = NUMERIC.get(k);
             graph.addInput(tensor(name, types[k], batch, 1));
-            graph.addNode(NodeProto.newBuilder().setOpType("Cast").setName("cast_" + name).addInput(name)
-                    .addOutput(name + "_float").addAttribute(AttributeProto.newBuilder().setName("to")
-                            .setType(AttributeProto.AttributeType.INT).setI(TensorProto.DataType.FLOAT_VALUE)));
+            graph.addNode(castToFloat(name, name + "_float"));
             concat.addInput(name + "_float");
         }
         graph.addInput(tensor("s", TensorProto.DataType.STRING_VALUE, batch, 1));
@@ -44,13 +43,7 @@ final class MixedInputsModel {
         graph.addNode(NodeProto.newBuilder().setOpType("Identity").setName("label").addInput("s").addOutput("label"));
         graph.addOutput(tensor("label", TensorProto.DataType.STRING_VALUE, batch, 1));
         graph.addOutput(tensor("scores", TensorProto.DataType.FLOAT_VALUE, batch, NUMERIC.size()));
-        return ModelProto.newBuilder()
-                .setIrVersion(8)
-                .setProducerName("mlops-tests")
-                .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(13))
-                .setGraph(graph)
-                .build()
-                .toByteArray();
+        return model(graph, Map.of());
     }
 
     /**
@@ -59,25 +52,34 @@ final class MixedInputsModel {
      * values are the row as the model received it.
      */
     static byte[] matrix(int elementType, long batch) {
-        GraphProto graph = GraphProto.newBuilder().setName("matrix")
+        GraphProto.Builder graph = GraphProto.newBuilder().setName("matrix")
                 .addInput(tensor("x", elementType, batch, 3))
-                .addNode(NodeProto.newBuilder().setOpType("Cast").setName("cast").addInput("x").addOutput("y")
-                        .addAttribute(AttributeProto.newBuilder().setName("to").setType(AttributeProto.AttributeType.INT)
-                                .setI(TensorProto.DataType.FLOAT_VALUE)))
-                .addOutput(tensor("y", TensorProto.DataType.FLOAT_VALUE, batch, 3))
-                .build();
-        return ModelProto.newBuilder()
+                .addNode(castToFloat("x", "y"))
+                .addOutput(tensor("y", TensorProto.DataType.FLOAT_VALUE, batch, 3));
+        return model(graph, Map.of("features", "[\"a\", \"b\", \"c\"]"));
+    }
+
+    /** The graph as a model file (IR 8, opset 13) with the given metadata, as the test models here are written. */
+    static byte[] model(GraphProto.Builder graph, Map<String, String> metadata) {
+        ModelProto.Builder model = ModelProto.newBuilder()
                 .setIrVersion(8)
                 .setProducerName("mlops-tests")
                 .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(13))
-                .addMetadataProps(StringStringEntryProto.newBuilder().setKey("features").setValue("[\"a\", \"b\", \"c\"]"))
-                .setGraph(graph)
-                .build()
-                .toByteArray();
+                .setGraph(graph);
+        metadata.forEach((key, value) -> model.addMetadataProps(
+                StringStringEntryProto.newBuilder().setKey(key).setValue(value)));
+        return model.build().toByteArray();
     }
 
-    /** @param batch the fixed batch size, or a negative number to leave it open */
-    private static ValueInfoProto tensor(String name, int type, long batch, long columns) {
+    private static NodeProto castToFloat(String input, String output) {
+        return NodeProto.newBuilder().setOpType("Cast").setName("cast_" + input).addInput(input).addOutput(output)
+                .addAttribute(AttributeProto.newBuilder().setName("to").setType(AttributeProto.AttributeType.INT)
+                        .setI(TensorProto.DataType.FLOAT_VALUE))
+                .build();
+    }
+
+    /** A tensor of shape [batch, columns]; a batch of 0 or less leaves the first dimension open. */
+    static ValueInfoProto tensor(String name, int type, long batch, long columns) {
         TensorShapeProto shape = TensorShapeProto.newBuilder()
                 .addDim(batch > 0 ? TensorShapeProto.Dimension.newBuilder().setDimValue(batch)
                         : TensorShapeProto.Dimension.newBuilder().setDimParam("N"))
