@@ -29,7 +29,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * started, an {@link Error} in one), every later call on the reader's side throws instead of
  * waiting for buffers that will never come back.
  */
-final class BackgroundDigest {
+final class BackgroundDigest implements StreamDigest {
     static final int CHUNK_BYTES = 256 * 1024;
     static final int CHUNKS = 4;
     private static final ExecutorService HASHERS = hashers();
@@ -61,7 +61,8 @@ final class BackgroundDigest {
         this.digest = digest;
     }
 
-    void update(byte b) {
+    @Override
+    public void update(byte b) {
         if (current == null) {
             current = takeBuffer();
         }
@@ -71,7 +72,8 @@ final class BackgroundDigest {
         }
     }
 
-    void update(byte[] bytes, int offset, int length) {
+    @Override
+    public void update(byte[] bytes, int offset, int length) {
         while (length > 0) {
             if (current == null) {
                 current = takeBuffer();
@@ -92,7 +94,8 @@ final class BackgroundDigest {
      *
      * @throws IllegalStateException if hashing failed, so the digest is unknown
      */
-    byte[] finish() {
+    @Override
+    public byte[] finish() {
         if (current != null) {
             handOver();
         }

@@ -4,7 +4,6 @@ import io.mlops.api.IntegrityException;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.security.MessageDigest;
 import java.util.HexFormat;
 
 /**
@@ -27,9 +26,7 @@ public final class VerifyingInputStream extends FilterInputStream {
     private final String key;
     private final String expectedSha256;
     private final long expectedSize;
-    /** Exactly one of the two is set. */
-    private final MessageDigest digest;
-    private final BackgroundDigest background;
+    private final StreamDigest digest;
     private long count;
     private boolean verified;
     /** A failed verdict, given again at every later end of stream: a second read never looks clean. */
@@ -58,14 +55,13 @@ public final class VerifyingInputStream extends FilterInputStream {
         this.key = key;
         this.expectedSha256 = expectedSha256;
         this.expectedSize = expectedSize;
-        this.background = inBackground && SPARE_CORE && expectedSize >= BACKGROUND_HASH_BYTES
-                ? new BackgroundDigest() : null;
-        this.digest = background == null ? Digests.sha256() : null;
+        this.digest = inBackground && SPARE_CORE && expectedSize >= BACKGROUND_HASH_BYTES
+                ? new BackgroundDigest() : StreamDigest.onThisThread();
     }
 
     /** Whether this stream hashes on another core; for tests. */
     boolean hashesInBackground() {
-        return background != null;
+        return digest instanceof BackgroundDigest;
     }
 
     @Override
@@ -74,14 +70,10 @@ public final class VerifyingInputStream extends FilterInputStream {
         if (b < 0) {
             verify();
         } else {
-            if (background == null) {
+            try {
                 digest.update((byte) b);
-            } else {
-                try {
-                    background.update((byte) b);
-                } catch (IllegalStateException e) {
-                    throw unverifiable(e);
-                }
+            } catch (IllegalStateException e) {
+                throw unverifiable(e);
             }
             count++;
         }
@@ -94,14 +86,10 @@ public final class VerifyingInputStream extends FilterInputStream {
         if (n < 0) {
             verify();
         } else {
-            if (background == null) {
+            try {
                 digest.update(buffer, offset, n);
-            } else {
-                try {
-                    background.update(buffer, offset, n);
-                } catch (IllegalStateException e) {
-                    throw unverifiable(e);
-                }
+            } catch (IllegalStateException e) {
+                throw unverifiable(e);
             }
             count += n;
         }
@@ -142,7 +130,7 @@ public final class VerifyingInputStream extends FilterInputStream {
         }
         String actual;
         try {
-            actual = HexFormat.of().formatHex(background != null ? background.finish() : digest.digest());
+            actual = HexFormat.of().formatHex(digest.finish());
         } catch (IllegalStateException e) {
             throw unverifiable(e);
         }

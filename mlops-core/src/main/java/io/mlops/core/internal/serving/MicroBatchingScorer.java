@@ -208,25 +208,19 @@ public final class MicroBatchingScorer implements Scorer {
 
     @Override
     public List<Prediction> scoreBatch(List<? extends Map<String, ?>> rows) {
-        if (closed) {
-            throw closedException();
-        }
+        ensureOpen();
         return delegate.scoreBatch(rows);
     }
 
     @Override
     public List<Prediction> scoreColumns(FeatureColumns columns) {
-        if (closed) {
-            throw closedException();
-        }
+        ensureOpen();
         return delegate.scoreColumns(columns);
     }
 
     @Override
     public Map<String, Object> scoreTensors(Map<String, ?> inputs) {
-        if (closed) {
-            throw closedException();
-        }
+        ensureOpen();
         return delegate.scoreTensors(inputs);
     }
 
@@ -351,6 +345,12 @@ public final class MicroBatchingScorer implements Scorer {
         }
         return new ConflictException("micro-batching of " + delegate.version().uri()
                 + " stopped after an error (see the log); load the model again to score");
+    }
+
+    private void ensureOpen() {
+        if (closed) {
+            throw closedException();
+        }
     }
 
     private ConflictException closedException() {
