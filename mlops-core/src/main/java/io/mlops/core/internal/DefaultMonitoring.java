@@ -254,8 +254,9 @@ public final class DefaultMonitoring implements Monitoring {
     public DriftReport report(Baselined b, SketchProfile window, long from, long to, PerformanceAccumulator performance,
             long performanceFrom, long performanceTo, DriftThresholds thresholds) {
         ModelVersion v = b.version();
-        OptionalDouble accuracy = reference(v, ACCURACY_METRIC);
-        OptionalDouble auc = reference(v, AUC_METRIC);
+        Map<String, Metric> sourceMetrics = sourceRunMetrics(v);
+        OptionalDouble accuracy = reference(sourceMetrics, ACCURACY_METRIC);
+        OptionalDouble auc = reference(sourceMetrics, AUC_METRIC);
         Optional<PerformanceWindow> result = performance.result(performanceFrom, performanceTo, accuracy, auc, thresholds);
         DriftReport report = DriftAnalysis.compare(v.name(), v.version(), from, to, b.baseline(), window, thresholds, result,
                 guard.clock().millis());
@@ -297,12 +298,18 @@ public final class DefaultMonitoring implements Monitoring {
     }
 
     /**
-     * The version's test metric as its source run recorded it. Only the run counts: version tags
-     * can be changed after approval, and a plain {@code accuracy} may be the training figure.
+     * The latest metrics of the version's source run, read once per report. Only the run counts:
+     * version tags can be changed after approval, and a plain {@code accuracy} may be the training
+     * figure.
      */
-    private OptionalDouble reference(ModelVersion version, String metricName) {
+    private Map<String, Metric> sourceRunMetrics(ModelVersion version) {
         Optional<Run> run = version.runId().isEmpty() ? Optional.empty() : store.findRun(version.runId());
-        Metric metric = run.map(r -> r.latestMetrics().get(metricName)).orElse(null);
+        return run.map(Run::latestMetrics).orElse(Map.of());
+    }
+
+    /** One of the source run's test metrics, when it recorded a finite value. */
+    private static OptionalDouble reference(Map<String, Metric> sourceMetrics, String metricName) {
+        Metric metric = sourceMetrics.get(metricName);
         return metric != null && Double.isFinite(metric.value()) ? OptionalDouble.of(metric.value()) : OptionalDouble.empty();
     }
 

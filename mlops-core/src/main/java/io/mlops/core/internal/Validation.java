@@ -113,12 +113,7 @@ public final class Validation {
         if (requestId == null) {
             throw new InvalidArgumentException("a request id is null; give 1 to " + MAX_REQUEST_ID + " characters");
         }
-        boolean valid = !requestId.isEmpty() && requestId.length() <= MAX_REQUEST_ID;
-        // A plain loop: this runs on the scoring path for every call that carries an id.
-        for (int i = 0; valid && i < requestId.length(); i++) {
-            valid = !Character.isISOControl(requestId.charAt(i));
-        }
-        if (!valid) {
+        if (requestId.isEmpty() || requestId.length() > MAX_REQUEST_ID || hasControlCharacter(requestId)) {
             throw new InvalidArgumentException("request id '" + truncate(requestId, 40, "…") + "' must be 1 to "
                     + MAX_REQUEST_ID + " characters without control characters");
         }
@@ -235,8 +230,14 @@ public final class Validation {
         }
     }
 
+    /** A plain loop rather than a stream: request ids are checked on the scoring path, per call. */
     private static boolean hasControlCharacter(String s) {
-        return s.chars().anyMatch(Character::isISOControl);
+        for (int i = 0; i < s.length(); i++) {
+            if (Character.isISOControl(s.charAt(i))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static InvalidArgumentException invalid(String what, String value, String rule) {

@@ -33,7 +33,6 @@ public final class ColumnProfiler {
     static final int MIN_TOP_VALUE_COUNT = 2;
 
     private final String name;
-    private long count;
     private long missing;
     private boolean numeric = true;
     private boolean integral = true;
@@ -52,7 +51,6 @@ public final class ColumnProfiler {
             missing++;
             return;
         }
-        count++;
         if (numeric) {
             addNumber(value);
         }
@@ -105,7 +103,7 @@ public final class ColumnProfiler {
 
     /** The inferred type: {@code integer}, {@code double} or {@code string} (also for a column with no value). */
     public String inferredType() {
-        if (count == 0 || !numeric) {
+        if (values.count() == 0 || !numeric) {
             return "string";
         }
         return integral ? "integer" : "double";
@@ -121,23 +119,23 @@ public final class ColumnProfiler {
      * numeric statistics when every value parsed as a number.
      */
     public ColumnProfile finish(String type) {
-        boolean numericStats = numeric && count > 0 && (type.equals("integer") || type.equals("double"));
+        boolean numericStats = numeric && values.count() > 0 && (type.equals("integer") || type.equals("double"));
         OptionalLong distinct = values.distinct();
         if (numericStats) {
             Map<Double, Double> quantiles = new LinkedHashMap<>();
             for (double rank : RANKS) {
                 quantiles.put(rank, sketch.getQuantile(rank, QuantileSearchCriteria.INCLUSIVE));
             }
-            return new ColumnProfile(name, type, count, missing, distinct, OptionalDouble.of(sketch.getMinItem()),
-                    OptionalDouble.of(sketch.getMaxItem()), OptionalDouble.of(sum / count), quantiles, Map.of());
+            return new ColumnProfile(name, type, values.count(), missing, distinct, OptionalDouble.of(sketch.getMinItem()),
+                    OptionalDouble.of(sketch.getMaxItem()), OptionalDouble.of(sum / values.count()), quantiles, Map.of());
         }
-        return new ColumnProfile(name, type, count, missing, distinct, OptionalDouble.empty(), OptionalDouble.empty(),
+        return new ColumnProfile(name, type, values.count(), missing, distinct, OptionalDouble.empty(), OptionalDouble.empty(),
                 OptionalDouble.empty(), Map.of(), topValues());
     }
 
     private Map<String, Long> topValues() {
         List<Map.Entry<String, Long>> all = new ArrayList<>(values.counts(ErrorType.NO_FALSE_NEGATIVES).entrySet());
-        long minimum = values.exact() ? MIN_TOP_VALUE_COUNT : Math.max(MIN_TOP_VALUE_COUNT, count / 100);
+        long minimum = values.exact() ? MIN_TOP_VALUE_COUNT : Math.max(MIN_TOP_VALUE_COUNT, values.count() / 100);
         all.removeIf(e -> e.getValue() < minimum);
         // Ties broken by value, so that equal counts always come in the same order.
         all.sort(Map.Entry.<String, Long>comparingByValue(Comparator.reverseOrder()).thenComparing(Map.Entry.comparingByKey()));

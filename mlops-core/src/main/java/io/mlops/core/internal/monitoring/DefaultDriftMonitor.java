@@ -54,8 +54,6 @@ public final class DefaultDriftMonitor implements DriftMonitor {
     private final Map<String, DriftReport> lastReports = new ConcurrentHashMap<>();
     /** Touched only under {@link #checking}. */
     private final Map<String, Slices> slices = new java.util.HashMap<>();
-    /** The last conclusive severity per version; touched only under {@link #checking}. */
-    private final Map<String, DriftSeverity> severities = new java.util.HashMap<>();
     private final Map<String, Gauges> gauges = new ConcurrentHashMap<>();
     private final Set<String> withoutBaseline = ConcurrentHashMap.newKeySet();
     private final Object checking = new Object();
@@ -174,13 +172,12 @@ public final class DefaultDriftMonitor implements DriftMonitor {
                     LOG.info("Drift of {} not judged: {}", version.uri(), report.summary());
                     continue;
                 }
-                lastReports.put(key, report);
-                DriftSeverity previous = severities.put(key, report.severity());
-                publish(report, previous == null ? DriftSeverity.NONE : previous);
+                // Only conclusive reports are kept, so the one replaced holds the last verdict.
+                DriftReport previous = lastReports.put(key, report);
+                publish(report, previous == null ? DriftSeverity.NONE : previous.severity());
             }
             // Versions no longer served are no longer watched, and their gauges go.
             slices.keySet().retainAll(versions.keySet());
-            severities.keySet().retainAll(versions.keySet());
             lastReports.keySet().retainAll(versions.keySet());
             gauges.entrySet().removeIf(e -> {
                 if (versions.containsKey(e.getKey())) {

@@ -29,17 +29,15 @@ final class PredictionFeatures {
     }
 
     /**
-     * @param positiveClass the binary classifier's positive class as the baseline recorded it, or
-     *                      null to take the second class of this prediction's map
+     * @param positiveClass the binary classifier's positive class as the baseline recorded it (or as
+     *                      {@link #positiveClass} reads it from the first prediction); set whenever
+     *                      the probabilities hold two classes
      */
     static double score(Optional<String> label, Map<String, Double> probabilities, java.util.List<Double> values,
             String positiveClass) {
         if (probabilities.size() == 2) {
-            if (positiveClass != null) {
-                Double p = probabilities.get(positiveClass);
-                return p == null ? Double.NaN : p;
-            }
-            return positiveProbability(probabilities);
+            Double p = probabilities.get(positiveClass);
+            return p == null ? Double.NaN : p;
         }
         if (!probabilities.isEmpty()) {
             Double p = label.map(probabilities::get).orElse(null);
@@ -47,7 +45,6 @@ final class PredictionFeatures {
         }
         return values.isEmpty() ? Double.NaN : values.get(0);
     }
-
 
     /** The positive class of a binary classifier: the second of its two classes, in the model's order. */
     static Optional<String> positiveClass(Map<String, Double> probabilities) {
@@ -57,12 +54,5 @@ final class PredictionFeatures {
         Iterator<String> classes = probabilities.keySet().iterator();
         classes.next();
         return Optional.of(classes.next());
-    }
-
-    private static double positiveProbability(Map<String, Double> probabilities) {
-        Iterator<Double> p = probabilities.values().iterator();
-        p.next();
-        Double positive = p.next();
-        return positive == null ? Double.NaN : positive;
     }
 }
