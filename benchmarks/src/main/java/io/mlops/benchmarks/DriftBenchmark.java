@@ -379,7 +379,7 @@ final class DriftBenchmark {
                 long start = System.nanoTime();
                 if (isSdk) {
                     report = DriftAnalysis.compare("bank", 1, 0, 1, baselineProfile, windowProfile, DriftThresholds.DEFAULTS,
-                            Optional.empty(), 0);
+                            Optional.empty(), List.of(), 0);
                 } else {
                     psiExact = exactPsi(baselineAges, windowAges, PSI_ROWS);
                 }

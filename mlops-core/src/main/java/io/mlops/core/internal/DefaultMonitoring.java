@@ -258,9 +258,7 @@ public final class DefaultMonitoring implements Monitoring {
         OptionalDouble accuracy = reference(sourceMetrics, ACCURACY_METRIC);
         OptionalDouble auc = reference(sourceMetrics, AUC_METRIC);
         Optional<PerformanceWindow> result = performance.result(performanceFrom, performanceTo, accuracy, auc, thresholds);
-        DriftReport report = DriftAnalysis.compare(v.name(), v.version(), from, to, b.baseline(), window, thresholds, result,
-                guard.clock().millis());
-        List<String> notes = new java.util.ArrayList<>(report.notes());
+        List<String> notes = new ArrayList<>();
         if (performance.unknownLabels() > 0) {
             notes.add(performance.unknownLabels() + " recorded labels are none of the model's classes and were left out of"
                     + " accuracy and AUC");
@@ -269,12 +267,8 @@ public final class DefaultMonitoring implements Monitoring {
             notes.add("the source run of " + v.uri() + " has no " + ACCURACY_METRIC + " or " + AUC_METRIC
                     + " metric: performance is measured but not compared");
         }
-        if (notes.size() == report.notes().size()) {
-            return report;
-        }
-        return new DriftReport(report.model(), report.version(), report.windowStart(), report.windowEnd(),
-                report.baselineRows(), report.windowRows(), report.features(), report.prediction(), report.driftedShare(),
-                report.datasetDrift(), report.severity(), report.performance(), report.thresholds(), notes, report.createdAt());
+        return DriftAnalysis.compare(v.name(), v.version(), from, to, b.baseline(), window, thresholds, result, notes,
+                guard.clock().millis());
     }
 
     @Override

@@ -71,7 +71,8 @@ public final class DriftAnalysis {
      * @param performance accuracy and AUC over the window, if it had labels
      */
     public static DriftReport compare(String model, int version, long windowStart, long windowEnd, SketchProfile baseline,
-            SketchProfile window, DriftThresholds thresholds, Optional<PerformanceWindow> performance, long createdAt) {
+            SketchProfile window, DriftThresholds thresholds, Optional<PerformanceWindow> performance,
+            List<String> extraNotes, long createdAt) {
         if (!baseline.schema().equals(window.schema())) {
             throw new io.mlops.api.InvalidArgumentException("the window's schema " + window.schema()
                     + " differs from the baseline's " + baseline.schema() + "; profile the window with the baseline's schema");
@@ -114,6 +115,7 @@ public final class DriftAnalysis {
         if (performance.map(PerformanceWindow::degraded).orElse(false)) {
             severity = DriftSeverity.ALERT;
         }
+        notes.addAll(extraNotes);
         return new DriftReport(model, version, windowStart, windowEnd, baseline.rows(), window.rows(), features, prediction,
                 share, datasetDrift, severity, performance, thresholds, notes, createdAt);
     }

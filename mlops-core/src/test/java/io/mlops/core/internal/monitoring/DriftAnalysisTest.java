@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
 class DriftAnalysisTest {
 
     private static DriftReport compare(SketchProfile baseline, SketchProfile window) {
-        return DriftAnalysis.compare("bank", 1, 0, 1, baseline, window, DriftThresholds.DEFAULTS, Optional.empty(), 1);
+        return DriftAnalysis.compare("bank", 1, 0, 1, baseline, window, DriftThresholds.DEFAULTS, Optional.empty(), List.of(), 1);
     }
 
     private static List<String> drifted(DriftReport report) {
