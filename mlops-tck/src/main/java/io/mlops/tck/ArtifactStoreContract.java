@@ -128,31 +128,27 @@ public abstract class ArtifactStoreContract {
 
     @Test
     void open_bytesReplacedBehindTheStoresBack_raisesIntegrityErrorWhenRead() throws Exception {
-        byte[] bytes = randomBytes(10_000, 4);
-        store.put("models/m.onnx", new ByteArrayInputStream(bytes));
-        byte[] tampered = bytes.clone();
-        tampered[5_000] ^= 1;
-        replaceBytesBehindTheStoresBack(store, "models/m.onnx", tampered);
-
-        assertThatThrownBy(() -> read("models/m.onnx"))
-                .isInstanceOf(IntegrityException.class)
-                .hasMessageContaining("models/m.onnx")
-                .hasMessageContaining(sha256(bytes));
+        assertTamperingDetected("models/m.onnx", randomBytes(10_000, 4), 5_000);
     }
 
     @Test
     void open_largeArtifactReplacedBehindTheStoresBack_raisesIntegrityErrorWhenRead() throws Exception {
         // Past 8 MiB, where a store may hash on another core while the caller reads.
         byte[] bytes = randomBytes(9 * 1024 * 1024 + 123, 14);
-        store.put("models/big.onnx", new ByteArrayInputStream(bytes));
-        assertThat(read("models/big.onnx")).isEqualTo(bytes);
-        byte[] tampered = bytes.clone();
-        tampered[bytes.length - 1] ^= 1;
-        replaceBytesBehindTheStoresBack(store, "models/big.onnx", tampered);
+        assertTamperingDetected("models/big.onnx", bytes, bytes.length - 1);
+    }
 
-        assertThatThrownBy(() -> read("models/big.onnx"))
+    /** Stores the bytes, reads them back whole, flips one bit behind the store's back: the read must fail. */
+    private void assertTamperingDetected(String key, byte[] bytes, int flippedByte) throws Exception {
+        store.put(key, new ByteArrayInputStream(bytes));
+        assertThat(read(key)).isEqualTo(bytes);
+        byte[] tampered = bytes.clone();
+        tampered[flippedByte] ^= 1;
+        replaceBytesBehindTheStoresBack(store, key, tampered);
+
+        assertThatThrownBy(() -> read(key))
                 .isInstanceOf(IntegrityException.class)
-                .hasMessageContaining("models/big.onnx")
+                .hasMessageContaining(key)
                 .hasMessageContaining(sha256(bytes));
     }
 
