@@ -96,7 +96,7 @@ public final class DefaultMonitoring implements Monitoring {
         if (profile.rows() == 0) {
             throw new InvalidArgumentException("the baseline for " + v.uri() + " has no rows; profile the training data");
         }
-        String stored = PinnedEvidence.write(artifacts, v, "baseline", profile.toBytes()).getValue();
+        String stored = PinnedEvidence.write(artifacts, v, "baseline", profile.toBytes());
         // The sha256 tag alone pins the baseline (the key derives from it), so it goes last: a re-attach
         // that breaks off leaves the previous baseline pinned.
         Map<String, String> tags = new LinkedHashMap<>();

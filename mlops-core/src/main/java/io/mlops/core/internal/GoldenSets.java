@@ -51,13 +51,11 @@ final class GoldenSets {
 
     /** Stores the set; returns the tags that pin it. */
     Map<String, String> store(ModelVersion version, GoldenSet set) {
-        Map.Entry<String, String> stored = PinnedEvidence.write(artifacts, version, "golden-set", toJson(set));
-        String key = stored.getKey();
-        String sha = stored.getValue();
+        String sha = PinnedEvidence.write(artifacts, version, "golden-set", toJson(set));
         // Order matters: the sha256 tag alone pins the set (the key derives from it), so it is written
         // after the descriptive tags, and a re-attach that breaks off leaves the previous set pinned.
         Map<String, String> tags = new LinkedHashMap<>();
-        tags.put(TAG_KEY, key);
+        tags.put(TAG_KEY, keyOf(version, sha));
         tags.put(TAG_CASES, Integer.toString(set.cases().size()));
         tags.put(TAG_TOLERANCE, Double.toString(set.tolerance()));
         tags.put(TAG_LAST_CHECK, "not run since this set was attached");

@@ -9,7 +9,6 @@ import io.mlops.api.registry.ModelVersionStatus;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -41,13 +40,13 @@ final class PinnedEvidence {
     }
 
     /**
-     * Stores evidence under a key named by its sha256.
+     * Stores evidence under a key named by its sha256 ({@link #keyOf}).
      *
-     * @return the key and the stored sha256, which the caller pins in a tag written last
+     * @return the stored sha256, which the caller pins in a tag written last
      */
-    static Map.Entry<String, String> write(ArtifactStore artifacts, ModelVersion version, String prefix, byte[] bytes) {
+    static String write(ArtifactStore artifacts, ModelVersion version, String prefix, byte[] bytes) {
         String key = keyOf(version, prefix, Digests.sha256Hex(bytes));
-        return Map.entry(key, artifacts.put(key, new ByteArrayInputStream(bytes)).sha256());
+        return artifacts.put(key, new ByteArrayInputStream(bytes)).sha256();
     }
 
     /**
