@@ -142,7 +142,7 @@ public final class DriftAnalysis {
                     ? numericBins(((NumericSketch) baseline).sketch(), ((NumericSketch) window).sketch())
                     : categoricalBins((CategoricalSketch) baseline, (CategoricalSketch) window);
         }
-        binned = withMissing(binned, baseline, window);
+        binned = withMissing(binned, baseline, window, baselineMissing, windowMissing);
         double psi = DriftStatistics.populationStabilityIndex(binned.baseline(), binned.window(), EPSILON);
         double js = DriftStatistics.jensenShannonDistance(binned.baseline(), binned.window());
         double statistic;
@@ -252,7 +252,8 @@ public final class DriftAnalysis {
      * bin when either side has missing values: a feature that stops arriving (a renamed column, a
      * broken upstream system) is drift, whatever its values were.
      */
-    private static Binned withMissing(Binned present, FeatureSketch baseline, FeatureSketch window) {
+    private static Binned withMissing(Binned present, FeatureSketch baseline, FeatureSketch window,
+            double baselineMissing, double windowMissing) {
         if (baseline.missing() == 0 && window.missing() == 0) {
             return present;
         }
@@ -263,14 +264,14 @@ public final class DriftAnalysis {
         double[] after = new double[n + 1];
         long[] beforeCounts = java.util.Arrays.copyOf(present.baselineCounts(), n + 1);
         long[] afterCounts = java.util.Arrays.copyOf(present.windowCounts(), n + 1);
-        double beforePresent = 1 - missingShare(baseline);
-        double afterPresent = 1 - missingShare(window);
+        double beforePresent = 1 - baselineMissing;
+        double afterPresent = 1 - windowMissing;
         for (int i = 0; i < n; i++) {
             before[i] = present.baseline()[i] * beforePresent;
             after[i] = present.window()[i] * afterPresent;
         }
-        before[n] = missingShare(baseline);
-        after[n] = missingShare(window);
+        before[n] = baselineMissing;
+        after[n] = windowMissing;
         beforeCounts[n] = baseline.missing();
         afterCounts[n] = window.missing();
         return new Binned(labels, before, after, beforeCounts, afterCounts);
