@@ -50,6 +50,8 @@ final class OutputReader {
     private final int zipMap;
     /** The model's {@code classes} metadata; null when absent. */
     private final List<String> classes;
+    /** {@code classes} as ready-made labels, so an arg-max row allocates no label of its own. */
+    private final List<Optional<String>> classLabels;
 
     private OutputReader(List<String> names, PredictionKind kind, int label, int probabilities, int zipMap,
             List<String> classes) {
@@ -59,6 +61,7 @@ final class OutputReader {
         this.probabilities = probabilities;
         this.zipMap = zipMap;
         this.classes = classes;
+        this.classLabels = classes == null ? null : classes.stream().map(Optional::of).toList();
     }
 
     static OutputReader plan(ModelSignature signature) {
@@ -166,15 +169,9 @@ final class OutputReader {
                     break;
                 }
                 List<String> classNames = classNames(columns, r, p.width);
-                int best = 0;
-                for (int c = 1; c < p.width; c++) {
-                    // Ties keep the first class; NaN never wins.
-                    if (p.real(r, c) > p.real(r, best)) {
-                        best = c;
-                    }
-                }
-                return new Prediction(kind, Optional.of(classNames.get(best)),
-                        FixedKeyMap.realRow(classNames, p.flat, r), List.of(), outputs);
+                int best = p.argMax(r);
+                Optional<String> label = classNames == classes ? classLabels.get(best) : Optional.of(classNames.get(best));
+                return new Prediction(kind, label, FixedKeyMap.realRow(classNames, p.flat, r), List.of(), outputs);
             }
             case REGRESSION -> {
                 Column c = columns[0];
@@ -339,6 +336,26 @@ final class OutputReader {
                 return a[r];
             }
             return Array.get(flat, r);
+        }
+
+        /** The first column of row {@code r} holding the largest value: ties keep the first, NaN never wins. */
+        int argMax(int r) {
+            int from = r * width;
+            int best = 0;
+            if (flat instanceof float[] f) {
+                for (int c = 1; c < width; c++) {
+                    if (f[from + c] > f[from + best]) {
+                        best = c;
+                    }
+                }
+                return best;
+            }
+            for (int c = 1; c < width; c++) {
+                if (real(r, c) > real(r, best)) {
+                    best = c;
+                }
+            }
+            return best;
         }
 
         /** Column {@code c} of row {@code r} of a real-valued output. */

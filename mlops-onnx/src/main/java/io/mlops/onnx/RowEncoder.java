@@ -105,6 +105,10 @@ final class RowEncoder {
         final ByteBuffer[] numbers;
         final String[][] strings;
 
+        /** A float view of {@code numbers[0]}, made once per buffer rather than once per vector row. */
+        private FloatBuffer vectorFloats;
+        private ByteBuffer vectorFloatsOf;
+
         Staging(List<Slot> slots, int capacityRows) {
             this.capacityRows = capacityRows;
             this.numbers = new ByteBuffer[slots.size()];
@@ -117,6 +121,15 @@ final class RowEncoder {
                             .order(ByteOrder.nativeOrder());
                 }
             }
+        }
+
+        FloatBuffer vectorFloats() {
+            ByteBuffer buffer = numbers[0];
+            if (vectorFloatsOf != buffer) {
+                vectorFloats = buffer.asFloatBuffer();
+                vectorFloatsOf = buffer;
+            }
+            return vectorFloats;
         }
 
         /** New string arrays of exactly {@code rows} rows, so the tensors take them without a copy. */
@@ -137,6 +150,8 @@ final class RowEncoder {
     private final Map<String, Feature> byName;
     /** In the [N, F] layout, the input name that takes a whole vector; null otherwise. */
     private final String vectorInput;
+    /** Whether a row may give {@link #vectorInput} whole: there is one, and no feature has its name. */
+    private final boolean vectorByName;
     /** Columns of the [N, F] input; -1 when neither the model nor its metadata says. */
     private final int width;
     private final int fixedBatch;
@@ -154,6 +169,7 @@ final class RowEncoder {
             byName.put(f.name(), f);
         }
         this.vectorInput = vectorInput;
+        this.vectorByName = vectorInput != null && !byName.containsKey(vectorInput);
         this.width = width;
         this.fixedBatch = fixedBatch;
         this.nanPolicy = nanPolicy;
@@ -556,14 +572,15 @@ final class RowEncoder {
         if (row == null) {
             throw new InvalidArgumentException("row " + rowIndex + " is null; expected a map of " + describeRows());
         }
-        if (vectorInput != null && row.containsKey(vectorInput) && !byName.containsKey(vectorInput)) {
+        Object vector = vectorByName ? row.get(vectorInput) : null;
+        if (vector != null || vectorByName && row.containsKey(vectorInput)) {
             if (row.size() != 1) {
                 List<String> others = new ArrayList<>(row.keySet());
                 others.remove(vectorInput);
                 throw new InvalidArgumentException("row " + rowIndex + " gives the whole vector '" + vectorInput
                         + "' and also the features " + limit(others) + "; give one or the other");
             }
-            return encodeVector(row.get(vectorInput), rowIndex, at, columns, staging);
+            return encodeVector(vector, rowIndex, at, columns, staging);
         }
         if (features.isEmpty()) {
             throw new InvalidArgumentException("row " + rowIndex + " has features " + limit(row.keySet())
@@ -644,7 +661,7 @@ final class RowEncoder {
         int base = at * columns;
         if (value instanceof float[] floats && slot.type() == DataType.FLOAT) {
             rejectNaN(floats, rowIndex);
-            staging.numbers[0].asFloatBuffer().put(base, floats);
+            staging.vectorFloats().put(base, floats);
             return columns;
         }
         if (value instanceof double[] doubles && (slot.type() == DataType.FLOAT || slot.type() == DataType.DOUBLE)) {
@@ -677,7 +694,7 @@ final class RowEncoder {
     }
 
     private void rejectNaN(float[] values, int rowIndex) {
-        if (nanPolicy == NanPolicy.REJECT) {
+        if (nanPolicy == NanPolicy.REJECT && mayHoldNaN(values)) {
             for (int c = 0; c < values.length; c++) {
                 if (Float.isNaN(values[c])) {
                     throw nanRejected(rowIndex, columnName(c));
@@ -694,6 +711,29 @@ final class RowEncoder {
                 }
             }
         }
+    }
+
+    /**
+     * False when no value is NaN. A sum of {@code v * 0} is NaN exactly when some value is NaN or
+     * infinite, and four independent sums run about a third faster than testing each value, which
+     * matters on a 64-wide vector per row; true only sends the caller to the exact test.
+     */
+    private static boolean mayHoldNaN(float[] values) {
+        float a = 0f;
+        float b = 0f;
+        float c = 0f;
+        float d = 0f;
+        int i = 0;
+        for (; i + 3 < values.length; i += 4) {
+            a += values[i] * 0f;
+            b += values[i + 1] * 0f;
+            c += values[i + 2] * 0f;
+            d += values[i + 3] * 0f;
+        }
+        for (; i < values.length; i++) {
+            a += values[i] * 0f;
+        }
+        return Float.isNaN(a + b + c + d);
     }
 
     private static InvalidArgumentException nanRejected(int rowIndex, String feature) {

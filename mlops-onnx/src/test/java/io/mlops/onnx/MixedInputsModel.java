@@ -59,6 +59,18 @@ final class MixedInputsModel {
         return model(graph, Map.of("features", "[\"a\", \"b\", \"c\"]"));
     }
 
+    /**
+     * One FLOAT [N, columns] input {@code x} with no names for its columns, so rows give it whole;
+     * output {@code y} is {@code x}, read as a regression whose values are the row as received.
+     */
+    static byte[] vector(int columns) {
+        GraphProto.Builder graph = GraphProto.newBuilder().setName("vector")
+                .addInput(tensor("x", TensorProto.DataType.FLOAT_VALUE, -1, columns))
+                .addNode(castToFloat("x", "y"))
+                .addOutput(tensor("y", TensorProto.DataType.FLOAT_VALUE, -1, columns));
+        return model(graph, Map.of());
+    }
+
     /** The graph as a model file (IR 8, opset 13) with the given metadata, as the test models here are written. */
     static byte[] model(GraphProto.Builder graph, Map<String, String> metadata) {
         ModelProto.Builder model = ModelProto.newBuilder()

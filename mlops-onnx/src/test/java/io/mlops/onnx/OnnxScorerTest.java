@@ -142,6 +142,28 @@ class OnnxScorerTest {
     }
 
     @Test
+    void score_wideFloatVector_rejectsNaNWhereverItIsAndPassesInfinities() {
+        int width = 11; // whole blocks of four values and a shorter tail
+        try (Scorer scorer = load("vector-11", MixedInputsModel.vector(width), ScorerOptions.DEFAULTS)) {
+            for (int at = 0; at < width; at++) {
+                float[] row = new float[width];
+                row[at] = Float.NaN;
+                assertThatThrownBy(() -> scorer.score(Map.of("x", row)))
+                        .isInstanceOf(InvalidArgumentException.class)
+                        .hasMessageContaining("'x'[" + at + "] is NaN");
+            }
+            float[] infinite = new float[width];
+            infinite[2] = Float.POSITIVE_INFINITY;
+            infinite[width - 1] = Float.NEGATIVE_INFINITY;
+            List<Double> expected = new ArrayList<>();
+            for (float v : infinite) {
+                expected.add((double) v);
+            }
+            assertThat(scorer.score(Map.of("x", infinite)).values()).isEqualTo(expected);
+        }
+    }
+
+    @Test
     void score_vectorAsFloatsDoublesOrList_givesTheSamePrediction() {
         try (Scorer scorer = load(VOTING, ScorerOptions.DEFAULTS)) {
             Prediction floats = scorer.score(Map.of("input", new float[] {0.25f, 1.5f}));
