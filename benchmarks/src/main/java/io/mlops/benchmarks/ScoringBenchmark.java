@@ -1,6 +1,7 @@
 package io.mlops.benchmarks;
 
 import io.mlops.Mlops;
+import io.mlops.api.serving.FeatureColumns;
 import io.mlops.api.serving.Prediction;
 import io.mlops.api.serving.Scorer;
 import java.nio.file.Path;
@@ -33,10 +34,10 @@ import org.tribuo.classification.sgd.linear.LinearSGDModel;
  * iterations of 1 s. Figures are medians over every measured iteration of every fork; the
  * {@code ratio} key divides those medians. {@code ratio_paired} is a cross-check measured in this
  * JVM after the JMH rounds (see {@link #paired}), which survives the machine's load changing
- * between forks. For the bank model, {@code score.batch256} also times the SDK handle given the
- * same rows as typed columns ({@code Scorer.scoreColumns}; keys {@code sdk_columns_us},
- * {@code ratio_columns}, {@code ratio_columns_paired}), the input form closest to the raw
- * baseline's; {@code sdk_us} and {@code ratio} stay the row-map figures. Before anything is timed,
+ * between forks. {@code score.batch256} also times the SDK handle given the same rows as typed
+ * columns ({@code Scorer.scoreColumns}: one column per bank feature, one vector column for the
+ * MLP; keys {@code sdk_columns_us}, {@code ratio_columns}, {@code ratio_columns_paired}), the input
+ * form closest to the raw baseline's; {@code sdk_us} and {@code ratio} stay the row-map figures. Before anything is timed,
  * the SDK (rows and columns), the raw baseline and Tribuo are checked to give the same labels and
  * probabilities for the benchmark's rows.
  */
@@ -74,16 +75,15 @@ final class ScoringBenchmark {
             methods.addAll(List.of("tribuo_single", "tribuo_single_encode", "tribuo_batch", "tribuo_batch_encode"));
         }
 
-        // Typed columns exist for the bank model only (the MLP takes one whole vector per row).
-        boolean columns = wanted.contains("score.batch256") && models.contains(ScoringFixtures.BANK);
+        boolean columns = wanted.contains("score.batch256");
         Map<String, List<Double>> iterations = new LinkedHashMap<>();
         Map<String, List<Double>> forkMeans = new LinkedHashMap<>();
         for (int round = 1; round <= ROUNDS; round++) {
             System.out.printf("score: JMH round %d of %d (%s%s)%n", round, ROUNDS, methods,
-                    columns ? " and batch_columns on bank" : "");
+                    columns ? " and batch_columns" : "");
             runJmh(dir, server, methods, models, iterations, forkMeans);
             if (columns) {
-                runJmh(dir, server, Set.of("batch_columns"), List.of(ScoringFixtures.BANK), iterations, forkMeans);
+                runJmh(dir, server, Set.of("batch_columns"), models, iterations, forkMeans);
             }
         }
 
@@ -286,22 +286,22 @@ final class ScoringBenchmark {
                 List<Prediction> sdk;
                 try (Scorer scorer = mlops.scorer(ScoringFixtures.champion(model))) {
                     List<Map<String, ?>> rows = new ArrayList<>();
+                    FeatureColumns columns;
                     if (model.equals(ScoringFixtures.BANK)) {
                         rows.addAll(ScoringFixtures.bankRows(bank.first(ScoringFixtures.BATCH)));
+                        columns = ScoringFixtures.bankColumns(bank.first(ScoringFixtures.BATCH));
                     } else {
                         Arrays.stream(ScoringFixtures.mlpVectors(ScoringFixtures.BATCH))
                                 .forEach(v -> rows.add(ScoringFixtures.mlpRow(v)));
+                        columns = ScoringFixtures.mlpColumns(ScoringFixtures.BATCH);
                     }
                     sdk = scorer.scoreBatch(rows);
-                    if (model.equals(ScoringFixtures.BANK)) {
-                        List<Prediction> fromColumns = scorer.scoreColumns(
-                                ScoringFixtures.bankColumns(bank.first(ScoringFixtures.BATCH)));
-                        for (int r = 0; r < ScoringFixtures.BATCH; r++) {
-                            if (!fromColumns.get(r).label().equals(sdk.get(r).label())
-                                    || !fromColumns.get(r).probabilities().equals(sdk.get(r).probabilities())) {
-                                throw new IllegalStateException("bank row " + r + ": scoreColumns gave "
-                                        + fromColumns.get(r) + " but scoreBatch " + sdk.get(r));
-                            }
+                    List<Prediction> fromColumns = scorer.scoreColumns(columns);
+                    for (int r = 0; r < ScoringFixtures.BATCH; r++) {
+                        if (!fromColumns.get(r).label().equals(sdk.get(r).label())
+                                || !fromColumns.get(r).probabilities().equals(sdk.get(r).probabilities())) {
+                            throw new IllegalStateException(model + " row " + r + ": scoreColumns gave "
+                                    + fromColumns.get(r) + " but scoreBatch " + sdk.get(r));
                         }
                     }
                 }

@@ -326,6 +326,11 @@ final class ScoringFixtures {
         return columns.build();
     }
 
+    /** The MLP's rows as one vector column, the batch form of {@link #mlpRow}. */
+    static FeatureColumns mlpColumns(int n) {
+        return FeatureColumns.builder().vectors(MLP_INPUT, mlpVectors(n)).build();
+    }
+
     /** Row maps as the SDK takes them, in the quickstart's form (numbers as Double, categories as String). */
     static List<Map<String, ?>> bankRows(List<BankClient> clients) {
         List<Map<String, ?>> rows = new ArrayList<>(clients.size());

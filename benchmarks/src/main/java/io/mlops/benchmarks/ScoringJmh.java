@@ -36,8 +36,9 @@ import org.tribuo.classification.sgd.linear.LinearSGDModel;
  *   <li>{@code *_sdk}: the hot-swapping handle users get, {@code ModelServer.scorer("models:/m@champion")};</li>
  *   <li>{@code *_scorer}: the plain {@code mlops.scorer(uri)};</li>
  *   <li>{@code *_raw}: {@link RawOrt}, hand-written ONNX Runtime code for the same model and rows;</li>
- *   <li>{@code batch_columns}: the SDK handle scoring the same bank rows given as typed columns
- *       ({@code Scorer.scoreColumns}), the input form closest to the raw baseline's typed rows;</li>
+ *   <li>{@code batch_columns}: the SDK handle scoring the same rows given as typed columns
+ *       ({@code Scorer.scoreColumns}: one column per bank feature, one vector column for the MLP),
+ *       the input form closest to the raw baseline's typed rows;</li>
  *   <li>{@code tribuo_*}: Tribuo's own {@code predict} on the trained model (bank only), on examples
  *       encoded beforehand, and including the encoding of the raw row ({@code *_encode}).</li>
  * </ul>
@@ -60,7 +61,7 @@ public class ScoringJmh {
         RawOrt rawBatch;
         Map<String, ?> row;
         List<Map<String, ?>> rows;
-        /** The bank rows as typed columns, as a caller holding them in arrays would give them; null for the MLP. */
+        /** The same rows as typed columns, as a caller holding them in arrays would give them. */
         FeatureColumns columns;
 
         @Setup(Level.Trial)
@@ -77,6 +78,7 @@ public class ScoringJmh {
                     vectors.add(ScoringFixtures.mlpRow(v));
                 }
                 rows = List.copyOf(vectors);
+                columns = ScoringFixtures.mlpColumns(ScoringFixtures.BATCH);
             }
             row = rows.get(0);
             mlops = ScoringFixtures.openMlops();
@@ -160,7 +162,7 @@ public class ScoringJmh {
         return m.plain.scoreBatch(m.rows);
     }
 
-    /** The SDK handle ({@code *_sdk} when a server is measured, else the plain scorer) given typed columns; bank only. */
+    /** The SDK handle ({@code *_sdk} when a server is measured, else the plain scorer) given typed columns. */
     @Benchmark
     public List<Prediction> batch_columns(Models m) {
         return (m.served != null ? m.served : m.plain).scoreColumns(m.columns);

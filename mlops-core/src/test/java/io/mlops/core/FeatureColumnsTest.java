@@ -155,4 +155,61 @@ class FeatureColumnsTest {
                 .hasMessageContaining("no column 'nope'");
         assertThatThrownBy(() -> columns.value("age", 1)).isInstanceOf(IndexOutOfBoundsException.class);
     }
+
+    @Test
+    void vectors_holdOneCopiedVectorPerRow_readFlatOrByRow() {
+        float[][] given = {{1f, 2f, 3f}, {4f, 5f, 6f}};
+        FeatureColumns columns = FeatureColumns.builder().vectors("input", given).build();
+        given[0][0] = 99f;
+        given[1] = new float[] {7f, 8f, 9f};
+
+        assertThat(columns.rowCount()).isEqualTo(2);
+        assertThat(columns.type("input")).isEqualTo(ColumnType.FLOAT_VECTOR);
+        assertThat(columns.vectorLength("input")).isEqualTo(3);
+        java.nio.FloatBuffer flat = columns.vectors("input");
+        assertThat(flat.isReadOnly()).isTrue();
+        float[] all = new float[flat.remaining()];
+        flat.get(all);
+        assertThat(all).containsExactly(1f, 2f, 3f, 4f, 5f, 6f);
+
+        float[] row = (float[]) columns.value("input", 1);
+        assertThat(row).containsExactly(4f, 5f, 6f);
+        row[0] = -1f; // a copy: the batch keeps its values
+        assertThat((float[]) columns.row(1).get("input")).containsExactly(4f, 5f, 6f);
+        assertThat(columns.toString()).isEqualTo("FeatureColumns[rows=2, columns={input=FLOAT_VECTOR}]");
+    }
+
+    @Test
+    void vectors_equalByContent() {
+        FeatureColumns a = FeatureColumns.builder().vectors("v", new float[][] {{1f, 2f}, {3f, 4f}}).build();
+        FeatureColumns same = FeatureColumns.builder().vectors("v", new float[][] {{1f, 2f}, {3f, 4f}}).build();
+        FeatureColumns otherShape = FeatureColumns.builder().vectors("v", new float[][] {{1f, 2f, 3f, 4f}}).build();
+        FeatureColumns otherValue = FeatureColumns.builder().vectors("v", new float[][] {{1f, 2f}, {3f, 5f}}).build();
+        assertThat(a).isEqualTo(same).hasSameHashCodeAs(same).isNotEqualTo(otherShape).isNotEqualTo(otherValue);
+    }
+
+    @Test
+    void vectors_refuseNullEmptyOrRaggedRows_namingTheRow() {
+        assertThatThrownBy(() -> FeatureColumns.builder().vectors("v", new float[][] {{1f}, null}))
+                .isInstanceOf(InvalidArgumentException.class)
+                .hasMessage("vector column 'v' is null at row 1; every row needs a float[]");
+        assertThatThrownBy(() -> FeatureColumns.builder().vectors("v", new float[][] {{}, {}}))
+                .isInstanceOf(InvalidArgumentException.class)
+                .hasMessageContaining("vector column 'v' is empty at row 0");
+        assertThatThrownBy(() -> FeatureColumns.builder().vectors("v", new float[][] {{1f, 2f}, {1f, 2f}, {3f}}))
+                .isInstanceOf(InvalidArgumentException.class)
+                .hasMessage("vector column 'v' has 1 values at row 2 but 2 at row 0; every row needs the same length");
+        assertThatThrownBy(() -> FeatureColumns.builder().vectors("v", null))
+                .isInstanceOf(InvalidArgumentException.class)
+                .hasMessageContaining("column 'v' has a null array");
+        assertThatThrownBy(() -> FeatureColumns.builder().vectors("v", new float[][] {{1f}, {2f}})
+                .numbers("w", new float[3]).build())
+                .isInstanceOf(InvalidArgumentException.class)
+                .hasMessageContaining("columns differ in length {v=2, w=3}");
+        FeatureColumns scalar = FeatureColumns.builder().numbers("w", new float[1]).build();
+        assertThatThrownBy(() -> scalar.vectors("w"))
+                .isInstanceOf(InvalidArgumentException.class)
+                .hasMessageContaining("column 'w' holds float values, not float[]");
+        assertThat(FeatureColumns.builder().vectors("v", new float[0][]).build().rowCount()).isZero();
+    }
 }

@@ -120,7 +120,7 @@ final class OnnxScorer implements Scorer {
     public List<Prediction> scoreColumns(FeatureColumns columns) {
         Objects.requireNonNull(columns, "columns");
         encoder.check();
-        if (!encoder.takesColumns()) {
+        if (!encoder.takesColumns(columns)) {
             return scoreBatch(columns.asRows());
         }
         // Checked whole before the first chunk runs, so a bad value late in a batch that runs in

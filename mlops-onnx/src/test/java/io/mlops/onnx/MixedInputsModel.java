@@ -60,14 +60,15 @@ final class MixedInputsModel {
     }
 
     /**
-     * One FLOAT [N, columns] input {@code x} with no names for its columns, so rows give it whole;
-     * output {@code y} is {@code x}, read as a regression whose values are the row as received.
+     * One FLOAT [batch, columns] input {@code x} with no names for its columns, so rows give it
+     * whole; output {@code y} is {@code x}, read as a regression whose values are the row as
+     * received. A batch or column count of 0 or less leaves that dimension open.
      */
-    static byte[] vector(int columns) {
+    static byte[] vector(long batch, int columns) {
         GraphProto.Builder graph = GraphProto.newBuilder().setName("vector")
-                .addInput(tensor("x", TensorProto.DataType.FLOAT_VALUE, -1, columns))
+                .addInput(tensor("x", TensorProto.DataType.FLOAT_VALUE, batch, columns))
                 .addNode(castToFloat("x", "y"))
-                .addOutput(tensor("y", TensorProto.DataType.FLOAT_VALUE, -1, columns));
+                .addOutput(tensor("y", TensorProto.DataType.FLOAT_VALUE, batch, columns));
         return model(graph, Map.of());
     }
 
@@ -90,12 +91,13 @@ final class MixedInputsModel {
                 .build();
     }
 
-    /** A tensor of shape [batch, columns]; a batch of 0 or less leaves the first dimension open. */
+    /** A tensor of shape [batch, columns]; a batch or column count of 0 or less leaves that dimension open. */
     static ValueInfoProto tensor(String name, int type, long batch, long columns) {
         TensorShapeProto shape = TensorShapeProto.newBuilder()
                 .addDim(batch > 0 ? TensorShapeProto.Dimension.newBuilder().setDimValue(batch)
                         : TensorShapeProto.Dimension.newBuilder().setDimParam("N"))
-                .addDim(TensorShapeProto.Dimension.newBuilder().setDimValue(columns))
+                .addDim(columns > 0 ? TensorShapeProto.Dimension.newBuilder().setDimValue(columns)
+                        : TensorShapeProto.Dimension.newBuilder().setDimParam("F"))
                 .build();
         return ValueInfoProto.newBuilder().setName(name)
                 .setType(TypeProto.newBuilder().setTensorType(TypeProto.Tensor.newBuilder()

@@ -369,6 +369,121 @@ class ScoreColumnsTest {
         }
     }
 
+    /** {@code rows} vectors of {@code width} values from a seed, with an infinity in row 3. */
+    private static float[][] vectors(int rows, int width, long seed) {
+        Random random = new Random(seed);
+        float[][] vectors = new float[rows][width];
+        for (float[] v : vectors) {
+            for (int c = 0; c < width; c++) {
+                v[c] = (float) random.nextGaussian();
+            }
+        }
+        vectors[3][width - 1] = Float.POSITIVE_INFINITY;
+        return vectors;
+    }
+
+    private static List<Double> asDoubles(float[] values) {
+        List<Double> doubles = new ArrayList<>();
+        for (float v : values) {
+            doubles.add((double) v);
+        }
+        return doubles;
+    }
+
+    @Test
+    void scoreColumns_vectorColumn_givesEachRowItsOwnVectorWhateverTheModelFixes() {
+        int width = 11; // the NaN check reads blocks of eight and a tail
+        float[][] vectors = vectors(37, width, 7);
+        FeatureColumns columns = FeatureColumns.builder().vectors("x", vectors).build();
+        for (long batch : new long[] {-1, 4}) {
+            for (int modelWidth : new int[] {width, -1}) {
+                try (Scorer scorer = load("vector-" + batch + "-" + modelWidth,
+                        MixedInputsModel.vector(batch, modelWidth), ScorerOptions.DEFAULTS)) {
+                    List<Prediction> fromColumns = scorer.scoreColumns(columns);
+                    List<Prediction> fromRows = scorer.scoreBatch(columns.asRows());
+                    assertThat(fromColumns).hasSize(vectors.length);
+                    for (int r = 0; r < vectors.length; r++) {
+                        assertThat(fromColumns.get(r).values()).as("batch %d, width %d, row %d", batch, modelWidth, r)
+                                .isEqualTo(asDoubles(vectors[r]))
+                                .isEqualTo(fromRows.get(r).values());
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void scoreColumns_vectorColumnWithNaN_namesRowAndPositionBeforeAnyChunkRuns() {
+        try (Scorer scorer = load("vector-fixed", MixedInputsModel.vector(4, 11), ScorerOptions.DEFAULTS)) {
+            float[][] vectors = vectors(10, 11, 8);
+            float[][] late = vectors.clone();
+            late[9] = late[9].clone();
+            late[9][10] = Float.NaN;
+            assertThatThrownBy(() -> scorer.scoreColumns(FeatureColumns.builder().vectors("x", late).build()))
+                    .isInstanceOf(InvalidArgumentException.class)
+                    .hasMessageContaining("row 9: 'x'[10] is NaN");
+            // Nothing of the refused batch is left in the pooled buffers.
+            List<Prediction> after = scorer.scoreColumns(FeatureColumns.builder().vectors("x", vectors).build());
+            for (int r = 0; r < vectors.length; r++) {
+                assertThat(after.get(r).values()).as("row " + r).isEqualTo(asDoubles(vectors[r]));
+            }
+        }
+        ScorerOptions passThrough = ScorerOptions.builder().nanPolicy(NanPolicy.PASS_THROUGH).build();
+        try (Scorer scorer = load("vector-pass", MixedInputsModel.vector(-1, 3), passThrough)) {
+            FeatureColumns withNaN = FeatureColumns.builder().vectors("x", new float[][] {{1f, Float.NaN, 2f}}).build();
+            assertThat(scorer.scoreColumns(withNaN).get(0).values().get(1)).isNaN();
+        }
+    }
+
+    @Test
+    void scoreColumns_vectorColumnOfOtherLength_namesBothLengths() {
+        try (Scorer scorer = load("vector-11", MixedInputsModel.vector(-1, 11), ScorerOptions.DEFAULTS)) {
+            FeatureColumns short5 = FeatureColumns.builder().vectors("x", new float[][] {new float[5]}).build();
+            assertThatThrownBy(() -> scorer.scoreColumns(short5))
+                    .isInstanceOf(InvalidArgumentException.class)
+                    .hasMessage("vector column 'x' has 5 values per row; the model expects 11");
+            FeatureColumns withOther = FeatureColumns.builder().vectors("x", new float[][] {new float[11]})
+                    .numbers("age", new float[1]).build();
+            assertThatThrownBy(() -> scorer.scoreColumns(withOther))
+                    .isInstanceOf(InvalidArgumentException.class)
+                    .hasMessageContaining("gives the whole vector 'x' and also the features [age]");
+        }
+    }
+
+    @Test
+    void scoreColumns_vectorColumnForDoubleOrIntegerInput_scoresAndRefusesAsItsRowMapsWould() {
+        FeatureColumns columns = FeatureColumns.builder().vectors("x", new float[][] {{1f, 2f, 3f}, {4.5f, -5f, 6f}})
+                .build();
+        try (Scorer scorer = load("matrix-double", MixedInputsModel.matrix(
+                ai.onnx.proto.OnnxMl.TensorProto.DataType.DOUBLE_VALUE, -1), ScorerOptions.DEFAULTS)) {
+            List<Prediction> answers = scorer.scoreColumns(columns);
+            assertThat(answers.get(0).values()).containsExactly(1.0, 2.0, 3.0);
+            assertThat(answers.get(1).values()).containsExactly(4.5, -5.0, 6.0);
+        }
+        try (Scorer scorer = load("matrix-int64", MixedInputsModel.matrix(
+                ai.onnx.proto.OnnxMl.TensorProto.DataType.INT64_VALUE, -1), ScorerOptions.DEFAULTS)) {
+            Throwable fromRows = org.assertj.core.api.Assertions.catchThrowable(
+                    () -> scorer.scoreBatch(columns.asRows()));
+            assertThat(fromRows).isInstanceOf(InvalidArgumentException.class);
+            assertThatThrownBy(() -> scorer.scoreColumns(columns))
+                    .isInstanceOf(InvalidArgumentException.class)
+                    .hasMessage(fromRows.getMessage());
+        }
+    }
+
+    @Test
+    void scoreColumns_vectorColumnNamedAsAFeature_isRefusedNamingItsType() {
+        try (Scorer scorer = load("matrix-float", MixedInputsModel.matrix(
+                ai.onnx.proto.OnnxMl.TensorProto.DataType.FLOAT_VALUE, -1), ScorerOptions.DEFAULTS)) {
+            FeatureColumns columns = FeatureColumns.builder().vectors("a", new float[][] {{1f, 2f}})
+                    .numbers("b", new float[1]).numbers("c", new float[1]).build();
+            assertThatThrownBy(() -> scorer.scoreColumns(columns))
+                    .isInstanceOf(InvalidArgumentException.class)
+                    .hasMessage("column 'a' holds float[] values; expected float, double, long or int values"
+                            + " (model type FLOAT)");
+        }
+    }
+
     @Test
     void scoreColumns_aboveMaximum_isRefusedBeforeAnythingRuns() {
         ScorerOptions small = ScorerOptions.builder().maxBatchRows(2).build();

@@ -35,10 +35,18 @@ import java.util.Set;
  * List<Prediction> predictions = scorer.scoreColumns(batch);   // one per row, in row order
  * }</pre>
  *
+ * <p>A model that takes one whole {@code [N, F]} vector per row under one name gets it as a
+ * single vector column, the batch form of its row maps {@code {"input": float[F]}}:
+ *
+ * <pre>{@code
+ * FeatureColumns batch = FeatureColumns.builder()
+ *         .vectors("input", embeddings)    // float[N][F], every row of the same length
+ *         .build();
+ * }</pre>
+ *
  * <p>Immutable and thread-safe: the builder copies every array it is given, so a caller may
  * reuse its arrays as soon as {@link Builder#build()} returns. Columns keep the order they were
- * added in. A column holds one value per row; for a model that takes a whole vector of numbers
- * under one name and lists no feature names, score row maps instead.
+ * added in.
  */
 public final class FeatureColumns {
 
@@ -55,7 +63,9 @@ public final class FeatureColumns {
         /** {@code boolean[]}. */
         BOOLEAN("boolean"),
         /** {@code String[]} without nulls. */
-        STRING("String");
+        STRING("String"),
+        /** {@code float[][]}: one vector per row, every row of the same length. */
+        FLOAT_VECTOR("float[]");
 
         private final String javaType;
 
@@ -117,6 +127,8 @@ public final class FeatureColumns {
             return ColumnType.INT;
         } else if (values instanceof boolean[]) {
             return ColumnType.BOOLEAN;
+        } else if (values instanceof FloatVectors) {
+            return ColumnType.FLOAT_VECTOR;
         }
         return ColumnType.STRING;
     }
@@ -179,6 +191,25 @@ public final class FeatureColumns {
     }
 
     /**
+     * A vector column's values, row after row: {@code rowCount() * vectorLength(name)} floats,
+     * row {@code r} starting at {@code r * vectorLength(name)}. A read-only view, not a copy.
+     *
+     * @throws InvalidArgumentException if there is no such column or it is not a vector column
+     */
+    public FloatBuffer vectors(String name) {
+        return FloatBuffer.wrap(((FloatVectors) typed(name, ColumnType.FLOAT_VECTOR)).flat).asReadOnlyBuffer();
+    }
+
+    /**
+     * How many values each row of a vector column holds.
+     *
+     * @throws InvalidArgumentException if there is no such column or it is not a vector column
+     */
+    public int vectorLength(String name) {
+        return ((FloatVectors) typed(name, ColumnType.FLOAT_VECTOR)).length;
+    }
+
+    /**
      * A read-only view of a {@link ColumnType#STRING} column; it holds no {@code null}.
      *
      * @throws InvalidArgumentException if there is no such column or it holds another type
@@ -211,7 +242,8 @@ public final class FeatureColumns {
 
     /**
      * The value in the named column at a row, boxed: a {@code Float}, {@code Double}, {@code Long},
-     * {@code Integer}, {@code Boolean} or {@code String}.
+     * {@code Integer}, {@code Boolean} or {@code String}, or for a vector column a copy of the
+     * row's {@code float[]}.
      *
      * @throws InvalidArgumentException if there is no such column
      * @throws IndexOutOfBoundsException if the row is outside the batch
@@ -268,8 +300,42 @@ public final class FeatureColumns {
             return a[row];
         } else if (values instanceof boolean[] a) {
             return a[row];
+        } else if (values instanceof FloatVectors v) {
+            return v.row(row);
         }
         return ((String[]) values)[row];
+    }
+
+    /**
+     * A vector column: its rows back to back in one array, so a scorer copies the whole batch in
+     * one piece. Equal by content, as array columns are compared in {@link #equals}.
+     */
+    private static final class FloatVectors {
+        final float[] flat;
+        final int length;
+        final int rows;
+
+        FloatVectors(float[] flat, int length, int rows) {
+            this.flat = flat;
+            this.length = length;
+            this.rows = rows;
+        }
+
+        /** A copy, so that a caller cannot change the batch through a row it read. */
+        float[] row(int row) {
+            return Arrays.copyOfRange(flat, row * length, (row + 1) * length);
+        }
+
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof FloatVectors that && rows == that.rows && length == that.length
+                    && Arrays.equals(flat, that.flat);
+        }
+
+        @Override
+        public int hashCode() {
+            return 31 * (31 * rows + length) + Arrays.hashCode(flat);
+        }
     }
 
     /** Equal when both have the same columns, in the same order, with the same types and values. */
@@ -416,6 +482,42 @@ public final class FeatureColumns {
             return add(name, copy);
         }
 
+        /**
+         * A vector column: one {@code float[]} per row, all of one length, for a model that takes a
+         * whole {@code [N, F]} vector per row under this name (its row maps would be
+         * {@code Map.of(name, rows[i])}). The rows are copied into one array.
+         *
+         * @throws InvalidArgumentException if a row is {@code null} or empty, or the rows differ in
+         *                                  length, naming the row
+         */
+        public Builder vectors(String name, float[][] rows) {
+            checkName(name, rows);
+            float[][] copy = rows.clone();
+            int length = copy.length == 0 ? 0 : lengthOf(name, copy, 0);
+            float[] flat = new float[Math.multiplyExact(copy.length, length)];
+            for (int r = 0; r < copy.length; r++) {
+                float[] row = copy[r];
+                if (lengthOf(name, copy, r) != length) {
+                    throw new InvalidArgumentException("vector column '" + name + "' has " + row.length
+                            + " values at row " + r + " but " + length + " at row 0; every row needs the same length");
+                }
+                System.arraycopy(row, 0, flat, r * length, length);
+            }
+            return add(name, new FloatVectors(flat, length, copy.length));
+        }
+
+        private static int lengthOf(String name, float[][] rows, int r) {
+            if (rows[r] == null) {
+                throw new InvalidArgumentException("vector column '" + name + "' is null at row " + r
+                        + "; every row needs a float[]");
+            }
+            if (rows[r].length == 0) {
+                throw new InvalidArgumentException("vector column '" + name + "' is empty at row " + r
+                        + "; every row needs at least one value");
+            }
+            return rows[r].length;
+        }
+
         private Builder add(String name, Object values) {
             checkName(name, values);
             columns.put(name, values);
@@ -445,7 +547,8 @@ public final class FeatureColumns {
                 throw new InvalidArgumentException("a batch needs at least one column");
             }
             Map<String, Integer> lengths = new LinkedHashMap<>();
-            columns.forEach((name, values) -> lengths.put(name, Array.getLength(values)));
+            columns.forEach((name, values) -> lengths.put(name,
+                    values instanceof FloatVectors v ? v.rows : Array.getLength(values)));
             if (lengths.values().stream().distinct().count() > 1) {
                 throw new InvalidArgumentException("columns differ in length " + lengths
                         + "; every column needs one value per row");
