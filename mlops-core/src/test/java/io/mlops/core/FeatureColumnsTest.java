@@ -180,6 +180,22 @@ class FeatureColumnsTest {
     }
 
     @Test
+    void vectors_givenFlat_equalTheSameRowsGivenAsArrays() {
+        float[] flat = {1f, 2f, 3f, 4f, 5f, 6f};
+        FeatureColumns fromFlat = FeatureColumns.builder().vectors("v", flat, 3).build();
+        flat[0] = 99f; // copied
+        assertThat(fromFlat).isEqualTo(FeatureColumns.builder().vectors("v", new float[][] {{1f, 2f, 3f}, {4f, 5f, 6f}})
+                .build());
+        assertThat(fromFlat.rowCount()).isEqualTo(2);
+        assertThatThrownBy(() -> FeatureColumns.builder().vectors("v", new float[5], 3))
+                .isInstanceOf(InvalidArgumentException.class)
+                .hasMessageContaining("vector column 'v' has 5 values, which is not a whole number of rows of length 3");
+        assertThatThrownBy(() -> FeatureColumns.builder().vectors("v", new float[4], 0))
+                .isInstanceOf(InvalidArgumentException.class)
+                .hasMessageContaining("rows of length 0");
+    }
+
+    @Test
     void vectors_equalByContent() {
         FeatureColumns a = FeatureColumns.builder().vectors("v", new float[][] {{1f, 2f}, {3f, 4f}}).build();
         FeatureColumns same = FeatureColumns.builder().vectors("v", new float[][] {{1f, 2f}, {3f, 4f}}).build();

@@ -170,7 +170,7 @@ final class OutputReader {
                 }
                 List<String> classNames = classNames(columns, r, p.width);
                 int best = p.argMax(r);
-                Optional<String> label = classNames == classes ? classLabels.get(best) : Optional.of(classNames.get(best));
+                Optional<String> label = classes != null ? classLabels.get(best) : Optional.of(classNames.get(best));
                 return new Prediction(kind, label, FixedKeyMap.realRow(classNames, p.flat, r), List.of(), outputs);
             }
             case REGRESSION -> {
@@ -338,7 +338,10 @@ final class OutputReader {
             return Array.get(flat, r);
         }
 
-        /** The first column of row {@code r} holding the largest value: ties keep the first, NaN never wins. */
+        /**
+         * The first column of row {@code r} holding the largest value: ties keep the first; a NaN
+         * never wins against an earlier column, since no comparison with it is true.
+         */
         int argMax(int r) {
             int from = r * width;
             int best = 0;

@@ -350,16 +350,18 @@ final class RowEncoder {
 
     /**
      * Whether {@link #encodeColumns} can take this batch: columns named by the model's features, or
-     * the one vector column of a model whose input is one {@code [N, F]} FLOAT tensor. Any other
-     * batch (vectors for a DOUBLE or integer input, or named columns for a model that names no
-     * features) is scored through row views, under the row maps' rules and messages.
+     * the one vector column of a model whose input is one {@code [N, F]} FLOAT or DOUBLE tensor.
+     * Any other batch (vectors for an integer input, whose whole-number rules the row path
+     * applies, or named columns for a model that names no features) is scored through row views,
+     * under the row maps' rules and messages.
      */
     boolean takesColumns(FeatureColumns columns) {
         if (unsupported != null) {
             return false;
         }
         if (isVectorBatch(columns)) {
-            return slots.get(0).type() == DataType.FLOAT;
+            DataType type = slots.get(0).type();
+            return type == DataType.FLOAT || type == DataType.DOUBLE;
         }
         return !features.isEmpty();
     }
@@ -371,8 +373,8 @@ final class RowEncoder {
     }
 
     /**
-     * Checks the whole batch before anything runs: a column for every feature and no other, each
-     * of a type the input takes, and every value valid under the same rules as for row maps (NaN
+     * Checks the whole batch before anything runs: for a vector batch its length and NaN policy;
+     * otherwise a column for every feature and no other, each of a type the input takes, and every value valid under the same rules as for row maps (NaN
      * policy, whole numbers for integer inputs, the INT32 range). Column by column, so the first
      * bad value reported is the first found in column order; it names the column and its row.
      *
@@ -405,7 +407,7 @@ final class RowEncoder {
 
     private void checkVectors(FeatureColumns columns) {
         int length = columns.vectorLength(vectorInput);
-        if (width > 0 && length != width) {
+        if (width >= 0 && length != width) {
             throw new InvalidArgumentException("vector column '" + vectorInput + "' has " + length
                     + " values per row; the model expects " + width);
         }
@@ -491,7 +493,17 @@ final class RowEncoder {
             if (width < 0) {
                 ensureCapacity(staging, written);
             }
-            staging.vectorFloats().put(0, columns.vectors(vectorInput), from * written, count * written);
+            FloatBuffer values = columns.vectors(vectorInput);
+            if (slots.get(0).type() == DataType.FLOAT) {
+                staging.vectorFloats().put(0, values, from * written, count * written);
+            } else {
+                // DOUBLE: widening a float is exact.
+                ByteBuffer buffer = staging.numbers[0];
+                int first = from * written;
+                for (int i = 0; i < count * written; i++) {
+                    buffer.putDouble(i * 8, values.get(first + i));
+                }
+            }
         } else {
             for (Feature f : features) {
                 writeColumn(columns, f, from, count, staging);
@@ -761,10 +773,10 @@ final class RowEncoder {
     }
 
     /**
-     * False when no value is NaN. A sum of {@code v * 0} is NaN exactly when some value is NaN or
-     * infinite; eight independent sums keep the adds from waiting on each other and run in about
-     * two thirds of the time of testing each value, which counts on a 64-wide vector per row. True
-     * only sends the caller to the exact test.
+     * False guarantees that no value is NaN; true means a NaN or an infinity may be there, and
+     * sends the caller to the exact test. A sum of {@code v * 0} is NaN exactly when some value is
+     * NaN or infinite; eight independent sums keep the adds from waiting on each other and run in
+     * about two thirds of the time of testing each value, which counts on a 64-wide vector per row.
      */
     private static boolean mayHoldNaN(FloatBuffer values, int from, int to) {
         float s0 = 0f;
@@ -799,9 +811,15 @@ final class RowEncoder {
     }
 
     private void ensureCapacity(Staging staging, int columns) {
-        int bytes = staging.capacityRows * columns * slots.get(0).elementBytes();
+        long bytes = (long) staging.capacityRows * columns * slots.get(0).elementBytes();
+        if (bytes > Integer.MAX_VALUE) {
+            throw new InvalidArgumentException("a batch of up to " + staging.capacityRows + " rows of " + columns
+                    + " values does not fit one input buffer (2 GiB); score smaller batches");
+        }
         if (staging.numbers[0].capacity() < bytes) {
-            staging.numbers[0] = ByteBuffer.allocateDirect(bytes).order(ByteOrder.nativeOrder());
+            staging.numbers[0] = ByteBuffer.allocateDirect((int) bytes).order(ByteOrder.nativeOrder());
+            staging.vectorFloats = null; // let the old buffer go with its view
+            staging.vectorFloatsOf = null;
         }
     }
 

@@ -143,7 +143,7 @@ class OnnxScorerTest {
 
     @Test
     void score_wideFloatVector_rejectsNaNWhereverItIsAndPassesInfinities() {
-        int width = 11; // whole blocks of four values and a shorter tail
+        int width = 11; // a block of eight values and a shorter tail
         try (Scorer scorer = load("vector-11", MixedInputsModel.vector(-1, width), ScorerOptions.DEFAULTS)) {
             for (int at = 0; at < width; at++) {
                 float[] row = new float[width];

@@ -472,6 +472,46 @@ class ScoreColumnsTest {
     }
 
     @Test
+    void scoreColumns_vectorColumnForAFloatOrDoubleMatrixWithNamedFeatures_isCopiedWholeAndNamesNaN() {
+        float[][] vectors = {{1f, 2f, 3f}, {4.5f, -5f, 6f}, {0f, 0f, 0f}, {7f, 8f, 9f}, {-1f, 1e-7f, 2f}};
+        for (int type : new int[] {ai.onnx.proto.OnnxMl.TensorProto.DataType.FLOAT_VALUE,
+            ai.onnx.proto.OnnxMl.TensorProto.DataType.DOUBLE_VALUE}) {
+            for (long batch : new long[] {-1, 2}) {
+                try (Scorer scorer = load("matrix-" + type + "-" + batch, MixedInputsModel.matrix(type, batch),
+                        ScorerOptions.DEFAULTS)) {
+                    List<Prediction> answers = scorer.scoreColumns(FeatureColumns.builder().vectors("x", vectors).build());
+                    for (int r = 0; r < vectors.length; r++) {
+                        assertThat(answers.get(r).values()).as("type %d, batch %d, row %d", type, batch, r)
+                                .isEqualTo(asDoubles(vectors[r]));
+                    }
+                    float[][] withNaN = vectors.clone();
+                    withNaN[4] = new float[] {0f, Float.NaN, 0f};
+                    assertThatThrownBy(() -> scorer.scoreColumns(FeatureColumns.builder().vectors("x", withNaN).build()))
+                            .isInstanceOf(InvalidArgumentException.class)
+                            .hasMessageContaining("row 4: feature 'b' ('x'[1]) is NaN");
+                }
+            }
+        }
+    }
+
+    @Test
+    void scoreColumns_vectorsOfChangingWidthOnAnOpenWidthModel_growTheBufferAndStayRight() {
+        try (Scorer scorer = load("vector-open", MixedInputsModel.vector(-1, -1), ScorerOptions.DEFAULTS)) {
+            for (int width : new int[] {3, 300, 3, 300}) {
+                float[][] vectors = vectors(20, width, width);
+                FeatureColumns columns = FeatureColumns.builder().vectors("x", vectors).build();
+                List<Prediction> fromColumns = scorer.scoreColumns(columns);
+                List<Prediction> fromRows = scorer.scoreBatch(columns.asRows());
+                for (int r = 0; r < vectors.length; r++) {
+                    assertThat(fromColumns.get(r).values()).as("width %d, row %d", width, r)
+                            .isEqualTo(asDoubles(vectors[r]))
+                            .isEqualTo(fromRows.get(r).values());
+                }
+            }
+        }
+    }
+
+    @Test
     void scoreColumns_vectorColumnNamedAsAFeature_isRefusedNamingItsType() {
         try (Scorer scorer = load("matrix-float", MixedInputsModel.matrix(
                 ai.onnx.proto.OnnxMl.TensorProto.DataType.FLOAT_VALUE, -1), ScorerOptions.DEFAULTS)) {

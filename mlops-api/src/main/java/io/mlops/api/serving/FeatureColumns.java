@@ -20,8 +20,8 @@ import java.util.Objects;
 import java.util.Set;
 
 /**
- * A batch of rows given column by column: one primitive or {@code String} array per feature, all
- * of the same length. It scores the same as the equivalent row maps, under the same rules, but a
+ * A batch of rows given column by column: one primitive or {@code String} array per feature (or
+ * one vector per row, see below), all of the same length. It scores the same as the equivalent row maps, under the same rules, but a
  * scorer reads each typed column in one pass into the model's input buffers instead of looking
  * each value up in a map and checking its type, which is most of what scoring a batch of row maps
  * adds on top of the runtime. Use it when the data already sits in columns or typed fields: a JDBC result set, a
@@ -272,7 +272,10 @@ public final class FeatureColumns {
     }
 
     /**
-     * One row as a read-only map of feature name to boxed value, in column order.
+     * One row as a read-only map of feature name to boxed value, in column order. A vector
+     * column's value is a fresh copy of the row's {@code float[]} on every read, so that no
+     * caller can change the batch; as with any map holding arrays, compare such values with
+     * {@link Arrays#equals(float[], float[])}, not by the maps' {@code equals}.
      *
      * @throws IndexOutOfBoundsException if the row is outside the batch
      */
@@ -494,7 +497,7 @@ public final class FeatureColumns {
             checkName(name, rows);
             float[][] copy = rows.clone();
             int length = copy.length == 0 ? 0 : lengthOf(name, copy, 0);
-            float[] flat = new float[Math.multiplyExact(copy.length, length)];
+            float[] flat = new float[flatSize(name, copy.length, length)];
             for (int r = 0; r < copy.length; r++) {
                 float[] row = copy[r];
                 if (lengthOf(name, copy, r) != length) {
@@ -504,6 +507,36 @@ public final class FeatureColumns {
                 System.arraycopy(row, 0, flat, r * length, length);
             }
             return add(name, new FloatVectors(flat, length, copy.length));
+        }
+
+        /**
+         * A vector column given flat, as embeddings and tensors are often held: row {@code r} is
+         * {@code values[r * length]} to {@code values[r * length + length - 1]}. Copied.
+         *
+         * <pre>{@code
+         * builder.vectors("input", embeddings, 384);   // embeddings.length == rows * 384
+         * }</pre>
+         *
+         * @throws InvalidArgumentException if {@code length} is not positive or does not divide
+         *                                  {@code values.length}
+         */
+        public Builder vectors(String name, float[] values, int length) {
+            checkName(name, values);
+            if (length <= 0 || values.length % length != 0) {
+                throw new InvalidArgumentException("vector column '" + name + "' has " + values.length
+                        + " values, which is not a whole number of rows of length " + length
+                        + "; give a positive length that divides the number of values");
+            }
+            return add(name, new FloatVectors(values.clone(), length, values.length / length));
+        }
+
+        private static int flatSize(String name, int rows, int length) {
+            long size = (long) rows * length;
+            if (size > Integer.MAX_VALUE - 8) {
+                throw new InvalidArgumentException("vector column '" + name + "' has " + rows + " rows of " + length
+                        + " values, more than one Java array holds; split the batch");
+            }
+            return (int) size;
         }
 
         private static int lengthOf(String name, float[][] rows, int r) {
