@@ -271,6 +271,57 @@ class ScoreColumnsTest {
     }
 
     @Test
+    void scoreBatch_rowsOfMixedMapTypesKeyOrdersAndKeyObjects_eachReachTheModelInPlace() {
+        try (Scorer scorer = mixed(ScorerOptions.DEFAULTS)) {
+            Batch batch = Batch.random(60, 11);
+            List<Map<String, ?>> rows = new ArrayList<>();
+            for (int r = 0; r < batch.rows().size(); r++) {
+                Map<String, ?> given = batch.rows().get(r);
+                List<String> keys = new ArrayList<>(given.keySet());
+                Map<String, Object> row = switch (r % 5) {
+                    case 0 -> new LinkedHashMap<>();
+                    case 1 -> new java.util.HashMap<>();
+                    case 2 -> new java.util.TreeMap<>();
+                    default -> new LinkedHashMap<>();
+                };
+                if (r % 5 == 3) {
+                    java.util.Collections.reverse(keys);
+                } else if (r % 5 == 4) {
+                    java.util.Collections.rotate(keys, r);
+                }
+                for (String key : keys) {
+                    // Odd rows use keys that are equal to the feature names but not the same objects, as parsed JSON has.
+                    row.put(r % 2 == 1 ? new String(key.toCharArray()) : key, given.get(key));
+                }
+                rows.add(row);
+            }
+            List<Prediction> answers = scorer.scoreBatch(rows);
+            for (int r = 0; r < rows.size(); r++) {
+                assertThat(answers.get(r).label()).as("row " + r).contains(batch.s()[r]);
+                assertThat(answers.get(r).probabilities()).as("row " + r).containsExactly(
+                        Map.entry("0", (double) batch.f()[r]), Map.entry("1", (double) (float) batch.d()[r]),
+                        Map.entry("2", (double) (float) batch.n()[r]), Map.entry("3", (double) (float) batch.i()[r]),
+                        Map.entry("4", batch.b()[r] ? 1.0 : 0.0));
+            }
+        }
+    }
+
+    @Test
+    void scoreBatch_identityMapGivingOneFeatureTwiceAndLackingAnother_isRefused() {
+        try (Scorer scorer = mixed(ScorerOptions.DEFAULTS)) {
+            Map<String, Object> row = new java.util.IdentityHashMap<>(Batch.random(1, 12).rows().get(0));
+            Object i = row.remove("i");
+            row.put(new String("f".toCharArray()), 1f); // equal to "f", not the same object
+            assertThat(i).isNotNull();
+            assertThat(row).hasSize(6);
+            assertThatThrownBy(() -> scorer.scoreBatch(List.of(row)))
+                    .isInstanceOf(InvalidArgumentException.class)
+                    .hasMessageContaining("row 0 is missing feature")
+                    .hasMessageContaining("i");
+        }
+    }
+
+    @Test
     void scoreColumns_concurrentCallersMixedWithRowMaps_eachGetTheirOwnRows() throws Exception {
         try (Scorer scorer = mixed(ScorerOptions.DEFAULTS)) {
             java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(6);
