@@ -124,15 +124,8 @@ final class RowEncoder {
             }
         }
 
-        /** This buffer's row writer, made on first use; it keeps the key order it learned across batches. */
+        /** This buffer's row writer (its encoder's), made on first use; it keeps the key order it learned. */
         private RowEncoder.RowWriter rowWriter;
-
-        RowEncoder.RowWriter rowWriter(RowEncoder encoder) {
-            if (rowWriter == null) {
-                rowWriter = encoder.new RowWriter(this);
-            }
-            return rowWriter;
-        }
 
         FloatBuffer vectorFloats() {
             ByteBuffer buffer = numbers[0];
@@ -657,16 +650,43 @@ final class RowEncoder {
                     + " but the model takes only '" + vectorInput + "' with " + (width > 0 ? width : "an array of")
                     + " numbers (its metadata lists no 'features' to name them by)");
         }
-        if (!staging.rowWriter(this).write(row, rowIndex, at)) {
-            List<String> missing = new ArrayList<>();
-            for (Feature f : features) {
-                if (!row.containsKey(f.name())) {
-                    missing.add(f.name());
-                }
-            }
-            throw wrongKeys(row, rowIndex, missing.isEmpty() ? null : missing);
+        RowWriter writer = staging.rowWriter;
+        if (writer == null) {
+            writer = new RowWriter(staging);
+            staging.rowWriter = writer;
+        }
+        if (!writer.write(row, rowIndex, at)) {
+            // Anything short of a clean row is decided by looking each feature up, as row maps
+            // always were: the same rows pass (maps with looser keys, such as case-insensitive
+            // ones, included), and the same error is reported, the first in the model's order.
+            encodeRowByLookup(row, rowIndex, at, staging);
         }
         return columns;
+    }
+
+    private void encodeRowByLookup(Map<String, ?> row, int rowIndex, int at, Staging staging) {
+        int found = 0;
+        List<String> missing = null;
+        for (Feature f : features) {
+            Object value = row.get(f.name());
+            Slot slot = slots.get(f.slot());
+            if (value == null) {
+                if (!row.containsKey(f.name())) {
+                    if (missing == null) {
+                        missing = new ArrayList<>();
+                    }
+                    missing.add(f.name());
+                    continue;
+                }
+                throw new InvalidArgumentException("row " + rowIndex + ": feature '" + f.name() + "' is null; expected "
+                        + expected(slot.type()));
+            }
+            found++;
+            write(staging, f.slot(), slot, at * slot.width() + f.column(), value, rowIndex, f.name());
+        }
+        if (missing != null || found != row.size()) {
+            throw wrongKeys(row, rowIndex, missing);
+        }
     }
 
     /**
@@ -675,7 +695,11 @@ final class RowEncoder {
      * the JIT does not inline: profiles of 256-row batches of 13 features showed it as most of
      * the encoding). Rows built alike list their keys in the same order, so the feature at each
      * position is expected to be the one found there in the previous row; anything else is
-     * looked up by name. One per staging buffer, so one call at a time.
+     * looked up by name. A row counts as written only if every feature was written exactly once,
+     * nothing else was given and the map's size agrees; a problem of any kind (an unknown or
+     * missing key, a null or invalid value, even one whose exception the map's own
+     * {@code forEach} swallowed) leaves the row to {@link #encodeRowByLookup}. One per staging
+     * buffer, so one call at a time.
      */
     private final class RowWriter implements BiConsumer<Object, Object> {
         private final Staging staging;
@@ -687,24 +711,23 @@ final class RowEncoder {
         private int rowIndex;
         private int at;
         private int position;
-        private int found;
-        private boolean unknown;
+        private int written;
+        private boolean refused;
 
         RowWriter(Staging staging) {
             this.staging = staging;
-            Arrays.fill(givenInRow, -1);
         }
 
-        /** False when the row lacks a feature or has a key that is not one; the caller says which. */
+        /** True when the whole row was written; false leaves the row to the caller, nothing reported yet. */
         boolean write(Map<String, ?> row, int rowIndex, int at) {
             this.rowIndex = rowIndex;
             this.at = at;
             rowNumber++;
             position = 0;
-            found = 0;
-            unknown = false;
+            written = 0;
+            refused = false;
             row.forEach(this);
-            return !unknown && found == features.size();
+            return !refused && written == features.size() && row.size() == written;
         }
 
         @Override
@@ -717,19 +740,21 @@ final class RowEncoder {
                     atPosition[p] = f;
                 }
             }
-            if (f == null || givenInRow[f.index()] == rowNumber) {
-                // Not a feature, or one given twice (only an identity-keyed map can): refused after the row.
-                unknown = true;
+            // Not a feature, one given twice (only an identity-keyed map can) or a null value.
+            if (refused || f == null || givenInRow[f.index()] == rowNumber || value == null) {
+                refused = true;
                 return;
             }
             givenInRow[f.index()] = rowNumber;
             Slot slot = slots.get(f.slot());
-            if (value == null) {
-                throw new InvalidArgumentException("row " + rowIndex + ": feature '" + f.name() + "' is null; expected "
-                        + expected(slot.type()));
+            try {
+                RowEncoder.this.write(staging, f.slot(), slot, at * slot.width() + f.column(), value, rowIndex,
+                        f.name());
+            } catch (InvalidArgumentException e) {
+                refused = true; // reported by the lookup, in the model's order of features
+                return;
             }
-            found++;
-            RowEncoder.this.write(staging, f.slot(), slot, at * slot.width() + f.column(), value, rowIndex, f.name());
+            written++;
         }
     }
 

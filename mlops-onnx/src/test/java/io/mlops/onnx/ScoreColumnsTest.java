@@ -307,6 +307,95 @@ class ScoreColumnsTest {
     }
 
     @Test
+    void scoreBatch_afterRowsTeachTheKeyOrder_aRowWithASwappedOrMissingKeyIsRefusedAndLeavesNothingBehind() {
+        try (Scorer scorer = mixed(ScorerOptions.DEFAULTS)) {
+            Batch first = Batch.random(8, 21);
+            scorer.scoreBatch(first.rows());
+            Batch second = Batch.random(8, 22);
+            List<Map<String, ?>> swapped = new ArrayList<>(second.rows());
+            Map<String, Object> renamed = new LinkedHashMap<>(second.rows().get(1));
+            renamed.put("age", renamed.remove("n")); // same size, one key not a feature
+            swapped.set(1, renamed);
+            assertThatThrownBy(() -> scorer.scoreBatch(swapped))
+                    .isInstanceOf(InvalidArgumentException.class)
+                    .hasMessageContaining("row 1 is missing feature [n] and has unknown feature [age]");
+            Map<String, Object> lacking = new LinkedHashMap<>(second.rows().get(2));
+            lacking.remove("b");
+            swapped.set(1, second.rows().get(1));
+            swapped.set(2, lacking);
+            assertThatThrownBy(() -> scorer.scoreBatch(swapped))
+                    .isInstanceOf(InvalidArgumentException.class)
+                    .hasMessageContaining("row 2 is missing feature [b]");
+            List<Prediction> answers = scorer.scoreBatch(second.rows());
+            for (int r = 0; r < 8; r++) {
+                assertThat(answers.get(r).probability("2")).as("row " + r).isEqualTo((float) second.n()[r]);
+                assertThat(answers.get(r).probability("4")).as("row " + r).isEqualTo(second.b()[r] ? 1.0 : 0.0);
+            }
+        }
+    }
+
+    @Test
+    void scoreBatch_nullValues_areRefusedAsBefore_andTheFirstBadValueInModelOrderIsNamed() {
+        try (Scorer scorer = mixed(ScorerOptions.DEFAULTS)) {
+            Map<String, Object> nullFeature = new LinkedHashMap<>(Batch.random(1, 23).rows().get(0));
+            nullFeature.put("i", null);
+            assertThatThrownBy(() -> scorer.scoreBatch(List.of(nullFeature)))
+                    .isInstanceOf(InvalidArgumentException.class)
+                    .hasMessageContaining("row 0: feature 'i' is null");
+            Map<String, Object> nullExtra = new LinkedHashMap<>(Batch.random(1, 23).rows().get(0));
+            nullExtra.put("comment", null);
+            assertThatThrownBy(() -> scorer.scoreBatch(List.of(nullExtra)))
+                    .isInstanceOf(InvalidArgumentException.class)
+                    .hasMessageContaining("row 0 has unknown feature [comment]");
+            // Two bad values, the later one first in the map: the model's order decides which is named.
+            Map<String, Object> twoBad = new LinkedHashMap<>();
+            twoBad.put("s", 7);
+            Batch.random(1, 23).rows().get(0).forEach((k, v) -> twoBad.putIfAbsent(k, v));
+            twoBad.put("f", "not a number");
+            assertThatThrownBy(() -> scorer.scoreBatch(List.of(twoBad)))
+                    .isInstanceOf(InvalidArgumentException.class)
+                    .hasMessageContaining("'f'");
+        }
+    }
+
+    @Test
+    void scoreBatch_mapsThatSwallowErrorsOrMatchKeysLoosely_areJudgedByLookingFeaturesUp() {
+        try (Scorer scorer = mixed(ScorerOptions.DEFAULTS)) {
+            Batch batch = Batch.random(3, 24);
+            // A map whose forEach swallows what the callback throws must not let a bad value pass.
+            Map<String, Object> badValue = new LinkedHashMap<>(batch.rows().get(0));
+            badValue.put("n", 2.5); // not a whole number for the INT64 input
+            Map<String, Object> swallowing = new LinkedHashMap<>(badValue) {
+                @Override
+                public void forEach(java.util.function.BiConsumer<? super String, ? super Object> action) {
+                    super.forEach((k, v) -> {
+                        try {
+                            action.accept(k, v);
+                        } catch (RuntimeException ignored) {
+                            // the kind of wrapper that logs and carries on
+                        }
+                    });
+                }
+            };
+            assertThatThrownBy(() -> scorer.scoreBatch(List.of(swallowing)))
+                    .isInstanceOf(InvalidArgumentException.class)
+                    .hasMessageContaining("'n'");
+            // A case-insensitive map finds the features by lookup, as it always did.
+            List<Map<String, ?>> upper = new ArrayList<>();
+            for (Map<String, ?> row : batch.rows()) {
+                Map<String, Object> loose = new java.util.TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+                row.forEach((k, v) -> loose.put(k.toUpperCase(java.util.Locale.ROOT), v));
+                upper.add(loose);
+            }
+            List<Prediction> answers = scorer.scoreBatch(upper);
+            for (int r = 0; r < 3; r++) {
+                assertThat(answers.get(r).label()).as("row " + r).contains(batch.s()[r]);
+                assertThat(answers.get(r).probability("3")).as("row " + r).isEqualTo((float) batch.i()[r]);
+            }
+        }
+    }
+
+    @Test
     void scoreBatch_identityMapGivingOneFeatureTwiceAndLackingAnother_isRefused() {
         try (Scorer scorer = mixed(ScorerOptions.DEFAULTS)) {
             Map<String, Object> row = new java.util.IdentityHashMap<>(Batch.random(1, 12).rows().get(0));
