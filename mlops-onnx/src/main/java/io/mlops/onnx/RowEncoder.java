@@ -32,7 +32,6 @@ import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.BiConsumer;
 import java.util.function.IntFunction;
 import java.util.function.IntToDoubleFunction;
 import java.util.function.IntToLongFunction;
@@ -89,7 +88,7 @@ final class RowEncoder {
      * mostly keyed by string literals or constants, which are interned too, so a lookup finds its
      * key by identity instead of comparing characters (profiles showed the comparison).
      */
-    private record Feature(String name, int slot, int column, int index) {
+    private record Feature(String name, int slot, int column) {
         Feature {
             name = name.intern();
         }
@@ -123,9 +122,6 @@ final class RowEncoder {
                 }
             }
         }
-
-        /** This buffer's row writer (its encoder's), made on first use; it keeps the key order it learned. */
-        private RowEncoder.RowWriter rowWriter;
 
         FloatBuffer vectorFloats() {
             ByteBuffer buffer = numbers[0];
@@ -210,7 +206,7 @@ final class RowEncoder {
             List<Feature> named = new ArrayList<>();
             if (listed != null) {
                 for (int c = 0; c < listed.size(); c++) {
-                    named.add(new Feature(listed.get(c), 0, c, named.size()));
+                    named.add(new Feature(listed.get(c), 0, c));
                 }
                 if (named.stream().map(Feature::name).distinct().count() != named.size()) {
                     throw new InvalidArgumentException("model metadata 'features' names a feature twice: " + listed);
@@ -234,7 +230,7 @@ final class RowEncoder {
                         nanPolicy);
             }
             fixed = Math.max(fixed, batch);
-            named.add(new Feature(in.name(), slots.size(), 0, named.size()));
+            named.add(new Feature(in.name(), slots.size(), 0));
             slots.add(new Slot(in.name(), in.type(), 1, in.shape().size() == 2));
         }
         return new RowEncoder(null, List.copyOf(slots), List.copyOf(named), null, 1, fixed, nanPolicy);
@@ -650,26 +646,10 @@ final class RowEncoder {
                     + " but the model takes only '" + vectorInput + "' with " + (width > 0 ? width : "an array of")
                     + " numbers (its metadata lists no 'features' to name them by)");
         }
-        RowWriter writer = staging.rowWriter;
-        if (writer == null) {
-            writer = new RowWriter(staging);
-            staging.rowWriter = writer;
-        }
-        if (!writer.write(row, rowIndex, at)) {
-            // Anything short of a clean row is decided by looking each feature up, as row maps
-            // always were: the same rows pass (maps with looser keys, such as case-insensitive
-            // ones, included), and the same error is reported, the first in the model's order.
-            encodeRowByLookup(row, rowIndex, at, staging);
-        }
-        return columns;
-    }
-
-    private void encodeRowByLookup(Map<String, ?> row, int rowIndex, int at, Staging staging) {
         int found = 0;
         List<String> missing = null;
         for (Feature f : features) {
             Object value = row.get(f.name());
-            Slot slot = slots.get(f.slot());
             if (value == null) {
                 if (!row.containsKey(f.name())) {
                     if (missing == null) {
@@ -678,84 +658,18 @@ final class RowEncoder {
                     missing.add(f.name());
                     continue;
                 }
+                Slot slot = slots.get(f.slot());
                 throw new InvalidArgumentException("row " + rowIndex + ": feature '" + f.name() + "' is null; expected "
                         + expected(slot.type()));
             }
             found++;
+            Slot slot = slots.get(f.slot());
             write(staging, f.slot(), slot, at * slot.width() + f.column(), value, rowIndex, f.name());
         }
         if (missing != null || found != row.size()) {
             throw wrongKeys(row, rowIndex, missing);
         }
-    }
-
-    /**
-     * Writes a row map's values in the order the map hands them over ({@link Map#forEach}), so a
-     * value costs one name comparison instead of a hashed lookup through the caller's map (a call
-     * the JIT does not inline: profiles of 256-row batches of 13 features showed it as most of
-     * the encoding). Rows built alike list their keys in the same order, so the feature at each
-     * position is expected to be the one found there in the previous row; anything else is
-     * looked up by name. A row counts as written only if every feature was written exactly once,
-     * nothing else was given and the map's size agrees; a problem of any kind (an unknown or
-     * missing key, a null or invalid value, even one whose exception the map's own
-     * {@code forEach} swallowed) leaves the row to {@link #encodeRowByLookup}. One per staging
-     * buffer, so one call at a time.
-     */
-    private final class RowWriter implements BiConsumer<Object, Object> {
-        private final Staging staging;
-        /** The feature found at each key position of the previous row; null where none was. */
-        private final Feature[] atPosition = new Feature[features.size()];
-        /** Per feature, the number of the row that last gave it: a key given twice in one row is refused. */
-        private final long[] givenInRow = new long[features.size()];
-        private long rowNumber;
-        private int rowIndex;
-        private int at;
-        private int position;
-        private int written;
-        private boolean refused;
-
-        RowWriter(Staging staging) {
-            this.staging = staging;
-        }
-
-        /** True when the whole row was written; false leaves the row to the caller, nothing reported yet. */
-        boolean write(Map<String, ?> row, int rowIndex, int at) {
-            this.rowIndex = rowIndex;
-            this.at = at;
-            rowNumber++;
-            position = 0;
-            written = 0;
-            refused = false;
-            row.forEach(this);
-            return !refused && written == features.size() && row.size() == written;
-        }
-
-        @Override
-        public void accept(Object key, Object value) {
-            int p = position++;
-            Feature f = p < atPosition.length ? atPosition[p] : null;
-            if (f == null || !f.name().equals(key)) {
-                f = key instanceof String name ? byName.get(name) : null;
-                if (p < atPosition.length) {
-                    atPosition[p] = f;
-                }
-            }
-            // Not a feature, one given twice (only an identity-keyed map can) or a null value.
-            if (refused || f == null || givenInRow[f.index()] == rowNumber || value == null) {
-                refused = true;
-                return;
-            }
-            givenInRow[f.index()] = rowNumber;
-            Slot slot = slots.get(f.slot());
-            try {
-                RowEncoder.this.write(staging, f.slot(), slot, at * slot.width() + f.column(), value, rowIndex,
-                        f.name());
-            } catch (InvalidArgumentException e) {
-                refused = true; // reported by the lookup, in the model's order of features
-                return;
-            }
-            written++;
-        }
+        return columns;
     }
 
     private InvalidArgumentException wrongKeys(Map<String, ?> row, int rowIndex, List<String> missing) {

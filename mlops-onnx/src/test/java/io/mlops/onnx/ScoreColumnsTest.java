@@ -307,7 +307,7 @@ class ScoreColumnsTest {
     }
 
     @Test
-    void scoreBatch_afterRowsTeachTheKeyOrder_aRowWithASwappedOrMissingKeyIsRefusedAndLeavesNothingBehind() {
+    void scoreBatch_aRowWithASwappedOrMissingKey_isRefusedAndLeavesNothingBehind() {
         try (Scorer scorer = mixed(ScorerOptions.DEFAULTS)) {
             Batch first = Batch.random(8, 21);
             scorer.scoreBatch(first.rows());
@@ -335,7 +335,7 @@ class ScoreColumnsTest {
     }
 
     @Test
-    void scoreBatch_nullValues_areRefusedAsBefore_andTheFirstBadValueInModelOrderIsNamed() {
+    void scoreBatch_nullValues_areRefused_andTheFirstBadValueInModelOrderIsNamed() {
         try (Scorer scorer = mixed(ScorerOptions.DEFAULTS)) {
             Map<String, Object> nullFeature = new LinkedHashMap<>(Batch.random(1, 23).rows().get(0));
             nullFeature.put("i", null);
